@@ -1,0 +1,211 @@
+"""The Wolkvox contract as data: the operation catalogue and the error catalogue.
+
+The YAML files under ``contracts/data/`` are the single source; this module loads them into
+frozen, typed models. The fake, the client, the strategies and the docs all read from here,
+so a message text lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+Tag = Literal["D", "C", "I", "GAP"]
+CodeType = Literal["string", "int"]
+BodyKind = Literal["json", "multipart", "none"]
+
+_FORMATTER = string.Formatter()
+
+
+def _placeholders(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in _FORMATTER.parse(template) if name)
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching any rendering of ``template`` (placeholders become ``.*?``)."""
+    parts: list[str] = []
+    for literal, name, _, _ in _FORMATTER.parse(template):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(f"(?P<{name}>.*?)")
+    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """One refusal Wolkvox can answer: status, reason phrase, message template and origin."""
+
+    key: str
+    status: int
+    error: str
+    msg: str
+    tag: Tag
+    source: str
+    exception: str
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """Names of the ``{placeholders}`` in the message template."""
+        return _placeholders(self.msg)
+
+    def render(self, **values: object) -> str:
+        """The message with its placeholders filled in."""
+        return self.msg.format(**values) if self.placeholders else self.msg
+
+    def matches(self, status: int, msg: str) -> bool:
+        """True when an answer with this status and message is an instance of this error."""
+        return status == self.status and _template_regex(self.msg).match(msg) is not None
+
+    def body(self, **values: object) -> dict[str, Any]:
+        """The JSON body the fake sends for this error (integer ``code``, design §2.3)."""
+        return {"code": self.status, "error": self.error, "msg": self.render(**values)}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A body or query field of an operation."""
+
+    name: str
+    type: str = "string"
+    required: bool = False
+    tag: Tag = "D"
+    doc: str = ""
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SuccessSpec:
+    """The documented success answer of an operation."""
+
+    status: int
+    code_type: CodeType
+    msg: str
+    example: Mapping[str, Any] | None = None
+
+    @property
+    def code(self) -> str | int:
+        """The ``code`` value as Wolkvox sends it for this operation (string or int)."""
+        return str(self.status) if self.code_type == "string" else self.status
+
+    def render(self, **values: object) -> str:
+        """The success message with its placeholders filled in."""
+        return self.msg.format(**values)
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """One operation of a v2 endpoint family, e.g. ``configuration.php?api=add_interaction``."""
+
+    family: str
+    api: str
+    methods: tuple[str, ...]
+    body: BodyKind
+    success: SuccessSpec
+    fields: tuple[FieldSpec, ...] = ()
+    query: tuple[FieldSpec, ...] = ()
+    errors: tuple[str, ...] = ()
+    counts_quota: bool = True
+    tag: Tag = "D"
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The URL path of the operation's endpoint."""
+        return f"/api/v2/{self.family}.php"
+
+    @property
+    def required_fields(self) -> tuple[FieldSpec, ...]:
+        """Body fields that must be present and non-empty."""
+        return tuple(f for f in self.fields if f.required)
+
+    @property
+    def required_query(self) -> tuple[FieldSpec, ...]:
+        """Query parameters that must be present and non-empty."""
+        return tuple(f for f in self.query if f.required)
+
+    def field(self, name: str) -> FieldSpec:
+        """The body field called ``name`` (KeyError if the operation has none)."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All operations and errors Wolkvox documents (and the ones we decided)."""
+
+    operations: Mapping[tuple[str, str], OperationSpec]
+    errors: Mapping[str, ErrorSpec]
+    families: frozenset[str] = field(default_factory=frozenset)
+
+    def operation(self, family: str, api: str) -> OperationSpec | None:
+        """The operation, or None when Wolkvox has no such ``api`` in that family."""
+        return self.operations.get((family, api))
+
+    def error(self, key: str) -> ErrorSpec:
+        """The error called ``key`` (KeyError for an unknown key: a bug in the caller)."""
+        return self.errors[key]
+
+    def classify(self, status: int, msg: str) -> ErrorSpec | None:
+        """The catalogued error an answer is an instance of, if any."""
+        for spec in self.errors.values():
+            if spec.matches(status, msg):
+                return spec
+        return None
+
+
+def _field_specs(raw: Mapping[str, Any] | None) -> tuple[FieldSpec, ...]:
+    specs = []
+    for name, attrs in (raw or {}).items():
+        attrs = dict(attrs or {})
+        if "enum" in attrs:
+            attrs["enum"] = tuple(attrs["enum"])
+        specs.append(FieldSpec(name=name, **attrs))
+    return tuple(specs)
+
+
+def _operation(raw: Mapping[str, Any]) -> OperationSpec:
+    raw = dict(raw)
+    success = SuccessSpec(**raw.pop("success"))
+    return OperationSpec(
+        family=raw.pop("family"),
+        api=raw.pop("api"),
+        methods=tuple(m.upper() for m in raw.pop("methods")),
+        body=raw.pop("body", "json"),
+        success=success,
+        fields=_field_specs(raw.pop("fields", None)),
+        query=_field_specs(raw.pop("query", None)),
+        errors=tuple(raw.pop("errors", ())),
+        sources=tuple(raw.pop("sources", ())),
+        notes=tuple(raw.pop("notes", ())),
+        **raw,
+    )
+
+
+def _load_yaml(name: str) -> Any:
+    text = resources.files("contracts").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The catalogue shipped with the package (parsed once, then shared: it is immutable)."""
+    errors = {key: ErrorSpec(key=key, **attrs) for key, attrs in _load_yaml("errors.yaml")["errors"].items()}
+    operations = {}
+    for raw in _load_yaml("operations.yaml")["operations"]:
+        op = _operation(raw)
+        unknown = set(op.errors) - errors.keys()
+        if unknown:
+            raise ValueError(f"operation {op.api} names unknown errors {sorted(unknown)}")
+        operations[(op.family, op.api)] = op
+    families = frozenset(family for family, _ in operations)
+    return Catalogue(operations=operations, errors=errors, families=families)

@@ -1,0 +1,55 @@
+"""The Starlette app factory. No module-level state: each app serves the fake it was given."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from contracts.errors import WolkvoxAPIError
+from mock_server.clock import Clock
+from mock_server.fake import WolkvoxFake
+from mock_server.pipeline import ApiEndpoint, render
+from mock_server.settings import Settings
+from mock_server.state import State
+
+__all__ = ["WolkvoxApp", "create_app"]
+
+
+class WolkvoxApp(Starlette):
+    """A Starlette app serving one fake; ``app.fake`` is its Python control API."""
+
+    fake: WolkvoxFake
+
+
+class _NotFound:
+    """Paths Wolkvox has no endpoint for; the text is ours (Wolkvox documents none)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = WolkvoxAPIError.from_catalogue("path_not_found")
+        hint = "Wolkvox endpoints live under /api/v2/{family}.php?api=..."
+        status, headers, payload = render(error.status, error.to_body(), hint)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+
+def create_app(
+    state: State | None = None,
+    settings: Settings | None = None,
+    *,
+    fake: WolkvoxFake | None = None,
+    clock: Clock | None = None,
+) -> WolkvoxApp:
+    """A fake Wolkvox as an ASGI app.
+
+    Pass a ``state`` and ``settings`` (or a ready ``fake``); with neither, the fake starts
+    empty. ``app.fake`` drives it from Python.
+    """
+    fake = fake or WolkvoxFake(state, settings, clock)
+    routes = [
+        Route("/api/v2/{family}.php", ApiEndpoint(fake)),
+        Route("/{path:path}", _NotFound()),
+    ]
+    app = WolkvoxApp(routes=routes)
+    app.fake = fake
+    return app

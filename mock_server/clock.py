@@ -1,0 +1,77 @@
+"""The fake's clock: real time by default; tests can freeze it, set it and move it forward.
+
+Only the quota (which day it is in the operation's time zone) and recorded times read it;
+latency and holds use real time, since they are about sockets, not about days.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+__all__ = ["Clock"]
+
+
+class Clock:
+    """A clock that can be frozen, set and advanced. Thread-safe."""
+
+    def __init__(self, frozen_at: datetime | None = None) -> None:
+        self._lock = threading.Lock()
+        self._frozen: datetime | None = None
+        self._offset = timedelta(0)
+        if frozen_at is not None:
+            self.freeze(frozen_at)
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        with self._lock:
+            if self._frozen is not None:
+                return self._frozen
+            return datetime.now(UTC) + self._offset
+
+    def today(self, timezone: str) -> date:
+        """Today's date in ``timezone`` (e.g. ``America/Bogota``): the quota's day."""
+        return self.now().astimezone(ZoneInfo(timezone)).date()
+
+    @property
+    def frozen(self) -> bool:
+        """Whether the clock is frozen."""
+        return self._frozen is not None
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        """Stop the clock at ``at`` (default: now). Naive times are read as UTC."""
+        at = _aware(at) if at is not None else self.now()
+        with self._lock:
+            self._frozen = at
+        return at
+
+    def set(self, at: datetime) -> datetime:
+        """Jump to ``at``; a frozen clock stays frozen, a running one keeps running from there."""
+        at = _aware(at)
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen = at
+            else:
+                self._offset = at - datetime.now(UTC)
+        return at
+
+    def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
+        """Move the clock forward by ``seconds`` (and/or ``timedelta`` keyword arguments)."""
+        step = timedelta(seconds=seconds, **delta)
+        with self._lock:
+            if self._frozen is not None:
+                self._frozen += step
+            else:
+                self._offset += step
+        return self.now()
+
+    def unfreeze(self) -> None:
+        """Back to real time, with no offset."""
+        with self._lock:
+            self._frozen = None
+            self._offset = timedelta(0)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -1,0 +1,202 @@
+"""``WolkvoxFake``: one fake Wolkvox, its state and the Python API that drives it.
+
+The Starlette app (``create_app``) serves a fake over HTTP; tests and the pytest plugin drive
+the same object directly: seed it, read what it recorded, hold a token's requests, move its
+clock. Everything here is safe to call from another thread than the server's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mock_server.clock import Clock
+from mock_server.demo import make_token
+from mock_server.gate import TokenGate
+from mock_server.journal import Journal, JournalEntry
+from mock_server.seed import load_seed, state_from_seed
+from mock_server.settings import Settings
+from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
+
+__all__ = ["WolkvoxFake"]
+
+
+class WolkvoxFake:
+    """A fake Wolkvox: state, settings, clock, token gate and request journal.
+
+    ``reset()`` brings it back to the state it was created (or last ``seed``-ed) with.
+    """
+
+    def __init__(
+        self, state: State | None = None, settings: Settings | None = None, clock: Clock | None = None
+    ) -> None:
+        self.settings = settings or Settings()
+        self.clock = clock or Clock()
+        self.state = state if state is not None else State()
+        self.gate = TokenGate()
+        self.journal = Journal(self.settings.journal_size)
+        #: Held while the state changes; the server's handlers and test threads share it.
+        self.lock = threading.RLock()
+        self._baseline = self.state.export()
+
+    # -- whole state -----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the baseline state; journal cleared, holds released, clock real again."""
+        with self.lock:
+            self.state = State.from_dict(self._baseline)
+            self.journal.clear()
+            self.gate.reset()
+            self.clock.unfreeze()
+
+    def seed(self, source: State | dict[str, Any] | str | Path) -> None:
+        """Replace the state with a seed (State, dict, or YAML/JSON file); it becomes the
+        baseline that ``reset()`` returns to."""
+        if isinstance(source, State):
+            state = source.copy()
+        elif isinstance(source, dict):
+            state = state_from_seed(source)
+        else:
+            state = load_seed(source)
+        with self.lock:
+            self.state = state
+            self._baseline = state.export()
+
+    def export(self) -> dict[str, Any]:
+        """The whole state as a JSON-compatible dict (restore it with ``restore``)."""
+        with self.lock:
+            return self.state.export()
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Replace the state with an export; the baseline is kept."""
+        state = state_from_seed(data, origin="restored state")
+        with self.lock:
+            self.state = state
+
+    # -- what was received -----------------------------------------------------------------
+
+    @property
+    def interactions(self) -> list[Interaction]:
+        """Interactions accepted by add_interaction, oldest first (a snapshot)."""
+        with self.lock:
+            return list(self.state.interactions)
+
+    @property
+    def requests(self) -> list[JournalEntry]:
+        """The request journal, oldest first (a snapshot)."""
+        return self.journal.entries()
+
+    # -- holds and the gate ----------------------------------------------------------------
+
+    def hold(self, token: str) -> None:
+        """Keep ``token``'s admitted requests in flight until ``release``."""
+        self.gate.hold(token)
+
+    def release(self, token: str | None = None) -> int:
+        """Let ``token``'s held requests (every token's when None) go; returns how many."""
+        return self.gate.release_held(token)
+
+    @contextmanager
+    def holding(self, token: str) -> Iterator[WolkvoxFake]:
+        """``with fake.holding(token):`` hold inside the block, release on the way out."""
+        self.hold(token)
+        try:
+            yield self
+        finally:
+            self.release(token)
+
+    def wait_held(self, token: str, count: int = 1, timeout: float = 5.0) -> bool:
+        """Block until ``count`` requests of ``token`` wait at the hold (from another thread
+        than the server's, e.g. with a live server); False on timeout."""
+        return self.gate.wait_for(lambda g: g.held_count(token) >= count, timeout)
+
+    async def wait_held_async(self, token: str, count: int = 1, timeout: float = 5.0) -> bool:
+        """``wait_held`` for code running on the fake's own event loop (in-process)."""
+        return await self.gate.wait_for_async(lambda g: g.held_count(token) >= count, timeout)
+
+    def in_flight(self, token: str) -> int:
+        """Requests of ``token`` admitted and not yet answered."""
+        return self.gate.in_flight(token)
+
+    def peak_in_flight(self, token: str) -> int:
+        """The most requests of ``token`` ever in flight at once since the last reset."""
+        return self.gate.peak(token)
+
+    # -- building state from Python --------------------------------------------------------
+
+    def add_operation(
+        self, server: str, *, licenses: int = 10, name: str = "", timezone: str = "America/Bogota"
+    ) -> Operation:
+        """Add an empty operation (server code ``server``)."""
+        with self.lock:
+            op = Operation(server=server, name=name, licenses=licenses, timezone=timezone)
+            return self.state.add_operation(op)
+
+    def operation(self, server: str) -> Operation:
+        """The operation with server code ``server`` (KeyError with the known codes if none)."""
+        with self.lock:
+            try:
+                return self.state.operations[server]
+            except KeyError:
+                known = ", ".join(sorted(self.state.operations)) or "none"
+                raise KeyError(f"no operation {server!r}; known server codes: {known}") from None
+
+    def add_token(
+        self, server: str, token: str | None = None, *, description: str = "", limit: int | None = None
+    ) -> str:
+        """Add a token to operation ``server`` (a Wolkvox-shaped one when None); returns it."""
+        token = token or make_token(f"op{server}")
+        with self.lock:
+            self.operation(server).tokens[token] = Token(token=token, description=description, limit=limit)
+            self.state.reindex()
+        return token
+
+    def add_agent(self, server: str, agent_id: str, *, name: str = "", enabled: bool = True) -> Agent:
+        """Add an agent to operation ``server``."""
+        with self.lock:
+            agent = Agent(agent_id=agent_id, name=name, enabled=enabled)
+            self.operation(server).agents[agent_id] = agent
+            return agent
+
+    def add_skill(
+        self, server: str, skill_id: str, *, name: str = "", agents: list[str] | None = None
+    ) -> Skill:
+        """Add a skill with the given agents (expertise "1")."""
+        with self.lock:
+            skill = Skill(skill_id=skill_id, name=name, agents={a: "1" for a in agents or []})
+            self.operation(server).skills[skill_id] = skill
+            return skill
+
+    def add_routing_point(
+        self,
+        server: str,
+        rp_id: str,
+        *,
+        name: str = "",
+        skills: list[str] | None = None,
+        agents: list[str] | None = None,
+        interaction_active: bool = True,
+    ) -> RoutingPoint:
+        """Add a routing point that routes to ``skills`` and/or ``agents`` (all agents if neither)."""
+        with self.lock:
+            rp = RoutingPoint(
+                rp_id=rp_id,
+                name=name,
+                skills=list(skills or []),
+                agents=list(agents or []),
+                interaction_active=interaction_active,
+            )
+            self.operation(server).routing_points[rp_id] = rp
+            return rp
+
+    def token_usage(self, token: str) -> int:
+        """How many calls ``token`` made today (in its operation's time zone)."""
+        with self.lock:
+            found = self.state.find_token(token)
+            if found is None:
+                raise KeyError(f"unknown token {token!r}")
+            op, record = found
+            return State.uses_today(record, self.clock.today(op.timezone))

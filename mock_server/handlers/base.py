@@ -1,0 +1,54 @@
+"""What an operation handler receives and returns, and the registry of handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from contracts.catalogue import OperationSpec
+from mock_server.state import Operation
+
+if TYPE_CHECKING:
+    from mock_server.fake import WolkvoxFake
+
+__all__ = ["HANDLERS", "Context", "Handler", "Success", "handler"]
+
+
+@dataclass
+class Context:
+    """One admitted call: the operation it addresses, its token and its validated input."""
+
+    fake: WolkvoxFake
+    spec: OperationSpec
+    op: Operation
+    token: str
+    now: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    files: list[tuple[str, str, bytes, str]] = field(default_factory=list)
+
+
+@dataclass
+class Success:
+    """A handler's answer: values for the success message's placeholders, and ``data``."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    data: Any = None
+
+
+Handler = Callable[[Context], Success]
+
+#: (family, api) -> handler. Filled by the modules of this package as they are imported.
+HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+def handler(family: str, api: str) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the handler of ``{family}.php?api={api}``."""
+
+    def register(fn: Handler) -> Handler:
+        HANDLERS[(family, api)] = fn
+        return fn
+
+    return register

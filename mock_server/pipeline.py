@@ -1,0 +1,284 @@
+"""The request pipeline of ``/api/v2/{family}.php`` (design §2.4), as a raw ASGI endpoint.
+
+Order of checks, each a refusal from the catalogue:
+
+1. unknown ``api``                        400 THE API YOU WANT TO CONSULT DOES NOT EXIST
+2. method not allowed for the operation   405 (ours)
+3. no ``wolkvox-token`` header            401 PLEASE ENTER THE WOLKVOX-TOKEN
+4. token unknown / of another server      403 PLEASE VALIDATE TOKEN
+5. maintenance window                     403 (text ours)
+6. daily quota used up                    403 TOKEN LIMIT EXCEEDED
+7. too many in flight on this token       403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
+   -- admitted: counted against the quota, in flight until the response is sent --
+8. latency and holds (the client may leave: the slot is freed and nothing is recorded)
+9. body too large                         413 (ours)
+10. body not a JSON object, field missing 400 SOME PARAMETERS ARE REQUIRED
+11. the operation's business rules        e.g. 404 for an unknown routing point (ours)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import Receive, Scope, Send
+
+from contracts.catalogue import OperationSpec, load_catalogue
+from contracts.errors import WolkvoxAPIError
+from mock_server.handlers import HANDLERS, Context, Success
+from mock_server.inbound import (
+    TOKEN_HEADER,
+    coerce_fields,
+    missing_token_hint,
+    parse_json_object,
+    server_from,
+)
+from mock_server.journal import JournalEntry
+from mock_server.state import Operation, State, mask_token
+
+if TYPE_CHECKING:
+    from mock_server.fake import WolkvoxFake
+
+__all__ = ["ApiEndpoint", "render"]
+
+log = logging.getLogger("wolkvox_mock")
+
+HINT_HEADER = "x-wolkvox-mock-hint"
+# Headers of the one live answer saved in Wolkvox's Postman collection (spec §1).
+_BASE_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"server", b"Apache"),
+    (b"content-type", b"application/json; charset=utf-8"),
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, POST"),
+    (b"cache-control", b"no-store, no-cache, must-revalidate"),
+    (b"keep-alive", b"timeout=5, max=100"),
+]
+
+
+class ClientGone(Exception):
+    """The client disconnected while its request was in flight."""
+
+
+@dataclass
+class Call:
+    """One request on its way through the pipeline."""
+
+    method: str
+    family: str
+    api: str
+    headers: Headers
+    query: QueryParams
+    body: bytes = b""
+    body_too_large: bool = False
+    server: str = ""
+    token: str = ""
+    spec: OperationSpec | None = None
+    op: Operation | None = None
+    admitted: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def render(
+    status: int, body: dict[str, Any], hint: str | None = None
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode)."""
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    headers = [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())]
+    if hint:
+        # Header values must be latin-1; hints are ASCII by construction but be safe.
+        headers.append((HINT_HEADER.encode(), hint.encode("latin-1", "replace")))
+    return status, headers, payload
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The request body, stopping once it is larger than ``limit`` (then flagged)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+class ApiEndpoint:
+    """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
+
+    def __init__(self, fake: WolkvoxFake) -> None:
+        self.fake = fake
+        self.catalogue = load_catalogue()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        call = Call(
+            method=scope["method"].upper(),
+            family=scope["path_params"]["family"],
+            api="",
+            headers=Headers(scope=scope),
+            query=QueryParams(scope.get("query_string", b"")),
+        )
+        call.api = call.query.get("api", "")
+        status, hint = 0, None
+        try:
+            status, body, hint = await self._answer(call, receive)
+            code, headers, payload = render(status, body, hint)
+            await send({"type": "http.response.start", "status": code, "headers": headers})
+            await send({"type": "http.response.body", "body": payload})
+        except ClientGone:
+            status = 499  # nginx's "client closed request": nothing was sent
+        finally:
+            if call.admitted:
+                self.fake.gate.release(call.token)
+            self._journal(call, status, started, hint)
+
+    async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
+        try:
+            call.body, call.body_too_large = await _read_body(receive, self.fake.settings.max_body_bytes)
+            success = await self._run(call, receive)
+            assert call.spec is not None
+            body: dict[str, Any] = {
+                "code": call.spec.success.code,
+                "error": None,
+                "msg": call.spec.success.render(**success.values),
+            }
+            if success.data is not None:
+                body["data"] = success.data
+            return call.spec.success.status, body, None
+        except WolkvoxAPIError as exc:
+            return exc.status, exc.to_body(), exc.hint
+        except ClientGone:
+            raise
+        except Exception:  # a bug in the fake: answer in the envelope, never a traceback
+            log.exception("wolkvox-mock: unexpected error answering %s %s", call.method, call.api)
+            return (
+                500,
+                {"code": 500, "error": "INTERNAL SERVER ERROR", "msg": "WOLKVOX-MOCK INTERNAL ERROR"},
+                ("this is a bug in wolkvox-mock; the server log has the traceback"),
+            )
+
+    async def _run(self, call: Call, receive: Receive) -> Success:
+        spec = self._resolve(call)
+        self._authenticate(call)
+        self._admit(call, spec)
+        await self._in_flight(call, receive)
+        if call.body_too_large:
+            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self.fake.settings.max_body_bytes)
+        return self._execute(call, spec)
+
+    def _resolve(self, call: Call) -> OperationSpec:
+        spec = self.catalogue.operation(call.family, call.api)
+        if spec is None or (call.family, call.api) not in HANDLERS:
+            hint = (
+                None
+                if spec is None
+                else f"{call.family}.php?api={call.api} is not implemented by wolkvox-mock yet"
+            )
+            raise WolkvoxAPIError.from_catalogue("unknown_api", hint=hint)
+        if call.method not in spec.methods:
+            allowed = ", ".join(spec.methods)
+            raise WolkvoxAPIError.from_catalogue("method_not_allowed", method=call.method, allowed=allowed)
+        call.spec = spec
+        return spec
+
+    def _authenticate(self, call: Call) -> None:
+        token = call.headers.get(TOKEN_HEADER, "")
+        if not token.strip():
+            hint = missing_token_hint(call.headers, call.query, call.body)
+            raise WolkvoxAPIError.from_catalogue("missing_token", hint=hint)
+        call.server = server_from(call.headers, self.fake.settings.default_server)
+        found = self.fake.state.find_token(token)
+        if found is None or found[0].server != call.server:
+            raise WolkvoxAPIError.from_catalogue("invalid_token", hint=self._token_hint(token, call.server))
+        call.token, call.op = token, found[0]
+
+    def _token_hint(self, token: str, server: str) -> str | None:
+        found = self.fake.state.find_token(token.strip())
+        if found is not None and found[0].server == server:
+            return "the token has surrounding whitespace"
+        if found is not None:
+            return f"this token belongs to server {found[0].server}, not {server} (check the Host or wolkvox_server header)"
+        return None
+
+    def _admit(self, call: Call, spec: OperationSpec) -> None:
+        fake, op = self.fake, call.op
+        assert op is not None
+        record = op.tokens[call.token]
+        today = fake.clock.today(op.timezone)
+        if spec.counts_quota and State.uses_today(record, today) >= op.token_limit(record):
+            raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
+        limit = fake.settings.concurrency_limit
+        if not fake.gate.try_acquire(call.token, limit):
+            raise WolkvoxAPIError.from_catalogue("token_busy", limit=limit)
+        call.admitted = True
+        if spec.counts_quota:
+            with fake.lock:
+                State.count_use(record, today)
+
+    async def _in_flight(self, call: Call, receive: Receive) -> None:
+        delay = self.fake.settings.latency_for(call.api)
+        if delay <= 0 and not self.fake.gate.is_held(call.token):
+            return
+        waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay))
+        watching = asyncio.ensure_future(_wait_disconnect(receive))
+        done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+            with suppress(asyncio.CancelledError, ClientGone):
+                await task
+        if waiting not in done:
+            raise ClientGone
+
+    async def _delay_and_hold(self, token: str, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await self.fake.gate.wait_if_held(token)
+
+    def _execute(self, call: Call, spec: OperationSpec) -> Success:
+        assert call.op is not None
+        payload: dict[str, Any] = {}
+        if spec.body == "json":
+            body = parse_json_object(call.body, call.headers.get("content-type", ""))
+            payload = coerce_fields(spec, body)
+        ctx = Context(
+            fake=self.fake,
+            spec=spec,
+            op=call.op,
+            token=call.token,
+            now=self.fake.clock.now(),
+            payload=payload,
+            query=call.query,
+        )
+        with self.fake.lock:
+            return HANDLERS[(spec.family, spec.api)](ctx)
+
+    def _journal(self, call: Call, status: int, started: float, hint: str | None) -> None:
+        self.fake.journal.append(
+            JournalEntry(
+                time=self.fake.clock.now().isoformat(),
+                method=call.method,
+                path=f"/api/v2/{call.family}.php",
+                api=call.api,
+                server=call.server,
+                token=mask_token(call.token) if call.token else "",
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                hint=hint,
+            )
+        )

@@ -1,0 +1,276 @@
+"""The fake's state: operations (servers) with their tokens, agents, skills and routing points,
+and everything the operations create. Pure Python, no HTTP, no clock: callers pass times in.
+
+``State.export()`` gives a JSON-compatible dict and ``State.from_dict()`` reads one back; the
+seed file format is the same dict (with most keys optional), so a state exported from a run can
+seed the next.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+__all__ = [
+    "Agent",
+    "Interaction",
+    "Operation",
+    "RoutingPoint",
+    "Skill",
+    "State",
+    "Token",
+    "mask_token",
+]
+
+
+def mask_token(token: str) -> str:
+    """A token as it may appear in logs and the journal: first and last four characters."""
+    if len(token) <= 10:
+        return "*" * len(token)
+    return f"{token[:4]}…{token[-4:]}"
+
+
+@dataclass
+class Token:
+    """A Wolkvox token of one operation, with its usage today."""
+
+    token: str
+    description: str = ""
+    #: Daily limit; None means the operation's licenses × 1000 (Wolkvox's documented rule).
+    limit: int | None = None
+    usage_day: str | None = None
+    usage_count: int = 0
+
+
+@dataclass
+class Agent:
+    """An agent of an operation; only enabled agents receive interactions."""
+
+    agent_id: str
+    name: str = ""
+    enabled: bool = True
+    dni: str = ""
+    sso: str = ""
+    password: str = ""
+
+
+@dataclass
+class Skill:
+    """A skill (queue); ``agents`` maps agent id to expertise level."""
+
+    skill_id: str
+    name: str = ""
+    description: str = ""
+    agents: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RoutingPoint:
+    """A routing point. add_interaction runs its interaction flow, which hands the item to an
+    enabled agent of its skills (or of its explicit ``agents`` list), round robin."""
+
+    rp_id: str
+    name: str = ""
+    interaction_active: bool = True
+    ivr_active: bool = False
+    chat_active: bool = False
+    crm_active: bool = False
+    skills: list[str] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)
+    last_agent: str | None = None
+    last_use: str = ""
+
+
+@dataclass
+class Interaction:
+    """An interaction accepted by add_interaction: recorded exactly once."""
+
+    id: int
+    time: str
+    server: str
+    token: str
+    rp_id: str
+    agent_id: str
+    fields: dict[str, str]
+
+
+@dataclass
+class Operation:
+    """One Wolkvox operation, addressed by its server code (``wv{server}.wolkvox.com``)."""
+
+    server: str
+    name: str = ""
+    licenses: int = 10
+    pbx_licenses: int = 0
+    timezone: str = "America/Bogota"
+    module_enabled: bool = True
+    tokens: dict[str, Token] = field(default_factory=dict)
+    agents: dict[str, Agent] = field(default_factory=dict)
+    skills: dict[str, Skill] = field(default_factory=dict)
+    routing_points: dict[str, RoutingPoint] = field(default_factory=dict)
+    #: Collections that other configuration.php operations create (IPs, DNC lists, ...).
+    collections: dict[str, Any] = field(default_factory=dict)
+
+    def token_limit(self, token: Token) -> int:
+        """The token's daily limit: its own, else licenses × 1000."""
+        return token.limit if token.limit is not None else self.licenses * 1000
+
+    def candidates(self, rp: RoutingPoint) -> list[str]:
+        """Agent ids that may receive an interaction of ``rp``, in a stable order."""
+        ids: list[str] = list(rp.agents)
+        for skill_id in rp.skills:
+            skill = self.skills.get(skill_id)
+            if skill is not None:
+                ids.extend(a for a in skill.agents if a not in ids)
+        if not rp.agents and not rp.skills:
+            ids = list(self.agents)
+        enabled = {a for a in ids if a in self.agents and self.agents[a].enabled}
+        return sorted(enabled, key=_agent_sort_key)
+
+    def assign(self, rp: RoutingPoint) -> str | None:
+        """The next agent of ``rp``, round robin after the last one assigned; None if none."""
+        candidates = self.candidates(rp)
+        if not candidates:
+            return None
+        last = rp.last_agent
+        after = [a for a in candidates if last is not None and _agent_sort_key(a) > _agent_sort_key(last)]
+        chosen = after[0] if after else candidates[0]
+        rp.last_agent = chosen
+        return chosen
+
+
+def _agent_sort_key(agent_id: str) -> tuple[int, int, str]:
+    # Numeric ids sort as numbers (1002 before 10001), others after them, as text.
+    return (0, int(agent_id), "") if agent_id.isdigit() else (1, 0, agent_id)
+
+
+@dataclass
+class State:
+    """Everything the fake knows. One instance per fake; the fake owns the locking."""
+
+    operations: dict[str, Operation] = field(default_factory=dict)
+    interactions: list[Interaction] = field(default_factory=list)
+    next_interaction_id: int = 1
+    _token_index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def add_operation(self, operation: Operation) -> Operation:
+        """Add (or replace) an operation; its tokens become usable at once."""
+        self.operations[operation.server] = operation
+        self.reindex()
+        return operation
+
+    def reindex(self) -> None:
+        """Rebuild the token → server index after tokens were added or removed."""
+        self._token_index = {token: op.server for op in self.operations.values() for token in op.tokens}
+
+    def find_token(self, token: str) -> tuple[Operation, Token] | None:
+        """The operation and token record for a token string, if it exists anywhere."""
+        server = self._token_index.get(token)
+        if server is None:
+            return None
+        op = self.operations[server]
+        return op, op.tokens[token]
+
+    def record_interaction(
+        self, *, time: str, op: Operation, token: str, rp_id: str, agent_id: str, fields: dict[str, str]
+    ) -> Interaction:
+        """Record one accepted interaction and return it."""
+        interaction = Interaction(
+            id=self.next_interaction_id,
+            time=time,
+            server=op.server,
+            token=mask_token(token),
+            rp_id=rp_id,
+            agent_id=agent_id,
+            fields=dict(fields),
+        )
+        self.next_interaction_id += 1
+        self.interactions.append(interaction)
+        return interaction
+
+    @staticmethod
+    def count_use(token: Token, today: date) -> int:
+        """Count one use of ``token`` today (rolling the counter over on a new day)."""
+        day = today.isoformat()
+        if token.usage_day != day:
+            token.usage_day, token.usage_count = day, 0
+        token.usage_count += 1
+        return token.usage_count
+
+    @staticmethod
+    def uses_today(token: Token, today: date) -> int:
+        """How many times ``token`` was used on ``today``."""
+        return token.usage_count if token.usage_day == today.isoformat() else 0
+
+    def export(self) -> dict[str, Any]:
+        """A JSON-compatible deep copy of the whole state."""
+        return {
+            "operations": [_export_operation(op) for op in self.operations.values()],
+            "interactions": [asdict(i) for i in self.interactions],
+            "next_interaction_id": self.next_interaction_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State:
+        """Build a state from an export or a seed (already validated by ``seed.load_seed``)."""
+        state = cls()
+        for raw in data.get("operations", []):
+            state.operations[str(raw["server"])] = _import_operation(raw)
+        state.interactions = [Interaction(**i) for i in data.get("interactions", [])]
+        default_next = max((i.id for i in state.interactions), default=0) + 1
+        state.next_interaction_id = int(data.get("next_interaction_id", default_next))
+        state.reindex()
+        return state
+
+    def copy(self) -> State:
+        """An independent deep copy."""
+        return State.from_dict(self.export())
+
+
+def _export_operation(op: Operation) -> dict[str, Any]:
+    raw = asdict(op)
+    for key in ("tokens", "agents", "skills", "routing_points"):
+        raw[key] = list(raw[key].values())
+    raw["collections"] = copy.deepcopy(op.collections)
+    return raw
+
+
+def _strs(values: Any) -> list[str]:
+    return [str(v) for v in values or []]
+
+
+def _import_operation(raw: dict[str, Any]) -> Operation:
+    raw = copy.deepcopy(raw)
+    op = Operation(
+        server=str(raw.pop("server")),
+        name=raw.pop("name", ""),
+        licenses=int(raw.pop("licenses", 10)),
+        pbx_licenses=int(raw.pop("pbx_licenses", 0)),
+        timezone=raw.pop("timezone", "America/Bogota"),
+        module_enabled=bool(raw.pop("module_enabled", True)),
+        collections=raw.pop("collections", {}) or {},
+    )
+    for t in raw.pop("tokens", []):
+        token = Token(**{**t, "token": str(t["token"])})
+        op.tokens[token.token] = token
+    for a in raw.pop("agents", []):
+        agent = Agent(**{**a, "agent_id": str(a["agent_id"])})
+        op.agents[agent.agent_id] = agent
+    for s in raw.pop("skills", []):
+        agents = {str(k): str(v) for k, v in (s.get("agents") or {}).items()}
+        skill = Skill(**{**s, "skill_id": str(s["skill_id"]), "agents": agents})
+        op.skills[skill.skill_id] = skill
+    for r in raw.pop("routing_points", []):
+        rp = RoutingPoint(
+            **{
+                **r,
+                "rp_id": str(r["rp_id"]),
+                "skills": _strs(r.get("skills")),
+                "agents": _strs(r.get("agents")),
+            }
+        )
+        op.routing_points[rp.rp_id] = rp
+    return op
