@@ -1,0 +1,92 @@
+"""Run a fake on a real socket: in a background thread (tests, fixtures) or in the foreground
+(``wolkvox-mock serve``). Uvicorn's settings are chosen here, on purpose, in one place."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from mock_server.app import WolkvoxApp
+from mock_server.fake import WolkvoxFake
+
+__all__ = ["LiveServer", "uvicorn_config"]
+
+
+def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> uvicorn.Config:
+    """Uvicorn settings for a fake: Wolkvox's own ``Server`` header instead of uvicorn's,
+    Apache's 5-second keep-alive, no lifespan (the app has none)."""
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "server_header": False,
+        "lifespan": "off",
+        "timeout_keep_alive": 5,
+        # A stalled client must not pin a connection for ever.
+        "h11_max_incomplete_event_size": 64 * 1024,
+    }
+    options.update(overrides)
+    return uvicorn.Config(app, **options)
+
+
+class LiveServer:
+    """A fake served by uvicorn on ``host`` (a free port chosen by the OS unless given), in a
+    daemon thread. ``url`` is its base URL; ``fake`` drives it from the test's thread."""
+
+    def __init__(
+        self, app: WolkvoxApp, host: str = "127.0.0.1", port: int = 0, **uvicorn_options: Any
+    ) -> None:
+        self.app = app
+        self.host = host
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.port: int = self._socket.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn_config(app, host, self.port, **uvicorn_options))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def fake(self) -> WolkvoxFake:
+        """The fake this server serves."""
+        return self.app.fake
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:41234``."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> LiveServer:
+        """Start serving; returns once the socket accepts connections."""
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="wolkvox-mock", daemon=True
+        )
+        self._thread.start()
+        # Uvicorn offers no start-up callback; poll its flag, bounded by ``timeout``.
+        pause = threading.Event()
+        for _ in range(int(timeout / 0.01)):
+            if self._server.started or not self._thread.is_alive():
+                break
+            pause.wait(0.01)
+        if not self._server.started:
+            raise RuntimeError(f"wolkvox-mock did not start on {self.url} within {timeout} s")
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and close the socket."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._socket.close()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
