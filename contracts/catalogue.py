@@ -1,6 +1,7 @@
 """The Wolkvox contract as data: the operation catalogue and the error catalogue.
 
-The YAML files under ``contracts/data/`` are the single source; this module loads them into
+The YAML files under ``contracts/data/operations/`` and ``contracts/data/errors/`` (one file
+per endpoint family) are the single source; this module loads them into
 frozen, typed models. The fake, the client, the strategies and the docs all read from here,
 so a message text lives in exactly one place.
 """
@@ -112,6 +113,8 @@ class OperationSpec:
     query: tuple[FieldSpec, ...] = ()
     errors: tuple[str, ...] = ()
     counts_quota: bool = True
+    #: Whether the operation still answers while the module is disabled (enable_module does).
+    while_module_disabled: bool = False
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -191,21 +194,36 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
     )
 
 
-def _load_yaml(name: str) -> Any:
-    text = resources.files("contracts").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def _load_dir(name: str) -> list[Any]:
+    """Every YAML file of ``contracts/data/{name}/``, in name order (one file per family)."""
+    folder = resources.files("contracts").joinpath("data", name)
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
 
 
 @cache
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the package (parsed once, then shared: it is immutable)."""
-    errors = {key: ErrorSpec(key=key, **attrs) for key, attrs in _load_yaml("errors.yaml")["errors"].items()}
-    operations = {}
-    for raw in _load_yaml("operations.yaml")["operations"]:
-        op = _operation(raw)
-        unknown = set(op.errors) - errors.keys()
-        if unknown:
-            raise ValueError(f"operation {op.api} names unknown errors {sorted(unknown)}")
-        operations[(op.family, op.api)] = op
+    errors: dict[str, ErrorSpec] = {}
+    for document in _load_dir("errors"):
+        for key, attrs in (document.get("errors") or {}).items():
+            if key in errors:
+                raise ValueError(f"error {key!r} is defined twice in contracts/data/errors/")
+            errors[key] = ErrorSpec(key=key, **attrs)
+    operations: dict[tuple[str, str], OperationSpec] = {}
+    for document in _load_dir("operations"):
+        for raw in document.get("operations") or []:
+            _add_operation(operations, _operation(raw), errors)
     families = frozenset(family for family, _ in operations)
     return Catalogue(operations=operations, errors=errors, families=families)
+
+
+def _add_operation(
+    operations: dict[tuple[str, str], OperationSpec], op: OperationSpec, errors: Mapping[str, ErrorSpec]
+) -> None:
+    unknown = set(op.errors) - errors.keys()
+    if unknown:
+        raise ValueError(f"operation {op.api} names unknown errors {sorted(unknown)}")
+    if (op.family, op.api) in operations:
+        raise ValueError(f"operation {op.family}.php?api={op.api} is defined twice")
+    operations[(op.family, op.api)] = op

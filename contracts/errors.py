@@ -13,6 +13,7 @@ Exception tree::
     │   ├── TokenLimitExceededError     403 TOKEN LIMIT EXCEEDED
     │   ├── TokenBusyError              403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
     │   ├── MaintenanceError            403 during a maintenance window (text is ours)
+    │   ├── ModuleDisabledError         403 after disable_module (text is ours)
     │   ├── NotFoundError               404 business answers (unknown routing point, ...)
     │   ├── MethodNotAllowedError       405 (ours)
     │   ├── InvalidValueError           406 business answers (invalid IP, ...)
@@ -36,6 +37,7 @@ __all__ = [
     "MethodNotAllowedError",
     "MissingParametersError",
     "MissingTokenError",
+    "ModuleDisabledError",
     "NotFoundError",
     "PayloadTooLargeError",
     "TokenBusyError",
@@ -144,6 +146,12 @@ class MaintenanceError(WolkvoxAPIError):
     keys = ("maintenance",)
 
 
+class ModuleDisabledError(WolkvoxAPIError):
+    """The operation's module was disabled (disable_module) and not enabled again."""
+
+    keys = ("module_disabled",)
+
+
 class NotFoundError(WolkvoxAPIError):
     """A business "not found" answer (404), e.g. an unknown routing point."""
 
@@ -194,6 +202,7 @@ _BY_EXCEPTION_NAME: dict[str, type[WolkvoxAPIError]] = {
         TokenLimitExceededError,
         TokenBusyError,
         MaintenanceError,
+        ModuleDisabledError,
         NotFoundError,
         MethodNotAllowedError,
         InvalidValueError,

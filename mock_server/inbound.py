@@ -12,14 +12,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.datastructures import Headers, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
 from contracts.catalogue import FieldSpec, OperationSpec
 from contracts.errors import WolkvoxAPIError
+from mock_server.handlers.base import UploadedFile
 
 __all__ = [
     "TOKEN_HEADER",
     "coerce_fields",
     "missing_token_hint",
     "parse_json_object",
+    "parse_multipart",
     "server_from",
 ]
 
@@ -73,6 +78,30 @@ def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _params_error(f"the body must be a JSON object, not a JSON {type(value).__name__}")
     return value
+
+
+async def parse_multipart(raw: bytes, headers: Headers) -> tuple[dict[str, Any], list[UploadedFile]]:
+    """Text fields and files of a ``multipart/form-data`` body (upload_file, upload_audio)."""
+    if "multipart/form-data" not in headers.get("content-type", ""):
+        raise _params_error("this operation takes a multipart/form-data body with the file(s)")
+
+    async def stream() -> Any:
+        yield raw
+
+    try:
+        form = await MultiPartParser(headers, stream(), max_files=100, max_fields=100).parse()
+    except MultiPartException as exc:
+        raise _params_error(f"the multipart body cannot be read ({exc.message})") from exc
+    fields: dict[str, Any] = {}
+    files: list[UploadedFile] = []
+    for name, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            content = await value.read()
+            files.append(UploadedFile(name, value.filename or "", content, value.content_type or ""))
+        else:
+            fields[name] = value
+    await form.close()
+    return fields, files
 
 
 def _as_text(value: Any) -> str | None:

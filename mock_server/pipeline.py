@@ -7,6 +7,7 @@ Order of checks, each a refusal from the catalogue:
 3. no ``wolkvox-token`` header            401 PLEASE ENTER THE WOLKVOX-TOKEN
 4. token unknown / of another server      403 PLEASE VALIDATE TOKEN
 5. maintenance window                     403 (text ours)
+   module disabled (disable_module)       403 (text ours)
 6. daily quota used up                    403 TOKEN LIMIT EXCEEDED
 7. too many in flight on this token       403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
    -- admitted: counted against the quota, in flight until the response is sent --
@@ -31,12 +32,13 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.catalogue import OperationSpec, load_catalogue
 from contracts.errors import WolkvoxAPIError
-from mock_server.handlers import HANDLERS, Context, Success
+from mock_server.handlers import HANDLERS, Context, Success, UploadedFile
 from mock_server.inbound import (
     TOKEN_HEADER,
     coerce_fields,
     missing_token_hint,
     parse_json_object,
+    parse_multipart,
     server_from,
 )
 from mock_server.journal import JournalEntry
@@ -118,6 +120,18 @@ async def _wait_disconnect(receive: Receive) -> None:
         pass
 
 
+def _query_spec(spec: OperationSpec) -> OperationSpec:
+    # Query parameters are validated like body fields (same rules, same 400).
+    return OperationSpec(
+        family=spec.family,
+        api=spec.api,
+        methods=spec.methods,
+        body="none",
+        success=spec.success,
+        fields=spec.query,
+    )
+
+
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -180,7 +194,7 @@ class ApiEndpoint:
         await self._in_flight(call, receive)
         if call.body_too_large:
             raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self.fake.settings.max_body_bytes)
-        return self._execute(call, spec)
+        return await self._execute(call, spec)
 
     def _resolve(self, call: Call) -> OperationSpec:
         spec = self.catalogue.operation(call.family, call.api)
@@ -207,6 +221,11 @@ class ApiEndpoint:
         if found is None or found[0].server != call.server:
             raise WolkvoxAPIError.from_catalogue("invalid_token", hint=self._token_hint(token, call.server))
         call.token, call.op = token, found[0]
+        spec = call.spec
+        if not call.op.module_enabled and spec is not None and not spec.while_module_disabled:
+            raise WolkvoxAPIError.from_catalogue(
+                "module_disabled", hint="call enable_module to enable it again"
+            )
 
     def _token_hint(self, token: str, server: str) -> str | None:
         found = self.fake.state.find_token(token.strip())
@@ -250,12 +269,18 @@ class ApiEndpoint:
             await asyncio.sleep(delay)
         await self.fake.gate.wait_if_held(token)
 
-    def _execute(self, call: Call, spec: OperationSpec) -> Success:
+    async def _execute(self, call: Call, spec: OperationSpec) -> Success:
         assert call.op is not None
         payload: dict[str, Any] = {}
+        files: list[UploadedFile] = []
+        content_type = call.headers.get("content-type", "")
         if spec.body == "json":
-            body = parse_json_object(call.body, call.headers.get("content-type", ""))
-            payload = coerce_fields(spec, body)
+            payload = coerce_fields(spec, parse_json_object(call.body, content_type))
+        elif spec.body == "multipart":
+            fields, files = await parse_multipart(call.body, call.headers)
+            payload = coerce_fields(spec, fields)
+        if spec.query:
+            payload.update(coerce_fields(_query_spec(spec), dict(call.query)))
         ctx = Context(
             fake=self.fake,
             spec=spec,
@@ -264,6 +289,7 @@ class ApiEndpoint:
             now=self.fake.clock.now(),
             payload=payload,
             query=call.query,
+            files=files,
         )
         with self.fake.lock:
             return HANDLERS[(spec.family, spec.api)](ctx)

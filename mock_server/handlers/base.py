@@ -13,7 +13,17 @@ from mock_server.state import Operation
 if TYPE_CHECKING:
     from mock_server.fake import WolkvoxFake
 
-__all__ = ["HANDLERS", "Context", "Handler", "Success", "handler"]
+__all__ = ["HANDLERS", "Context", "Handler", "Success", "UploadedFile", "handler"]
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file of a multipart request (upload_file, upload_audio)."""
+
+    field: str
+    filename: str
+    content: bytes
+    content_type: str
 
 
 @dataclass
@@ -27,7 +37,7 @@ class Context:
     now: datetime
     payload: dict[str, Any] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)
-    files: list[tuple[str, str, bytes, str]] = field(default_factory=list)
+    files: list[UploadedFile] = field(default_factory=list)
 
 
 @dataclass
