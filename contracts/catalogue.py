@@ -13,7 +13,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -23,6 +23,8 @@ CodeType = Literal["string", "int"]
 BodyKind = Literal["json", "multipart", "none"]
 
 _FORMATTER = string.Formatter()
+#: Where the catalogue's YAML files live (shipped as package data).
+DATA_DIR = Path(__file__).parent / "data"
 
 
 def _placeholders(template: str) -> tuple[str, ...]:
@@ -196,9 +198,8 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
 
 def _load_dir(name: str) -> list[Any]:
     """Every YAML file of ``contracts/data/{name}/``, in name order (one file per family)."""
-    folder = resources.files("contracts").joinpath("data", name)
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+    folder = DATA_DIR / name
+    return [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in sorted(folder.glob("*.yaml"))]
 
 
 @cache

@@ -1,0 +1,150 @@
+"""The ``wolkvox-mock`` command line."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import shlex
+import sys
+
+import click
+import uvicorn
+
+from mock_server.app import create_app
+from mock_server.demo import demo_state
+from mock_server.runner import uvicorn_config
+from mock_server.seed import SeedError, load_seed
+from mock_server.settings import Settings
+from mock_server.state import State, Token
+
+__all__ = ["curl_line", "main"]
+
+_EXAMPLE = {
+    "from": "customer@example.com",
+    "fromname": "Customer",
+    "to": "support",
+    "subject": "Hello",
+    "body": "I need help with my order",
+}
+
+
+@click.group()
+@click.version_option(package_name="wolkvox-mock")
+def main() -> None:
+    """A faithful, stateful fake of the Wolkvox v2 API."""
+
+
+def curl_line(url: str, server: str, token: str, rp_id: str) -> str:
+    """A ready-to-paste curl command that sends one add_interaction to a fake."""
+    body = json.dumps({**_EXAMPLE, "rp_id": rp_id})
+    return " ".join(
+        [
+            "curl -s -X POST",
+            shlex.quote(f"{url}/api/v2/configuration.php?api=add_interaction"),
+            "-H",
+            shlex.quote(f"wolkvox-token: {token}"),
+            "-H",
+            shlex.quote(f"wolkvox_server: {server}"),
+            "-H 'Content-Type: application/json'",
+            "-d",
+            shlex.quote(body),
+        ]
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _initial_state(seed: str | None, server: str | None, token: str | None) -> tuple[State, str]:
+    """The state to serve and the default server code."""
+    if seed is None:
+        code = server or "0001"
+        return demo_state(code, token), code
+    try:
+        state = load_seed(seed)
+    except SeedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    code = server or next(iter(state.operations), "0001")
+    if token is not None:
+        if code not in state.operations:
+            known = ", ".join(state.operations) or "none"
+            raise click.ClickException(f"--server {code} is not in {seed} (operations: {known})")
+        state.operations[code].tokens.setdefault(token, Token(token=token, description="from --token"))
+        state.reindex()
+    return state, code
+
+
+def _banner(state: State, url: str, default_server: str) -> None:
+    click.secho(f"wolkvox-mock serving a fake Wolkvox on {url}", fg="green", bold=True)
+    for op in state.operations.values():
+        mark = " (default)" if op.server == default_server else ""
+        click.echo(f"  server code  {op.server}{mark}   licenses {op.licenses}")
+        for token in op.tokens:
+            click.echo(f"  token        {token}")
+        for rp in op.routing_points.values():
+            state_ = "interaction flow active" if rp.interaction_active else "interaction flow off"
+            agents = ", ".join(op.candidates(rp)) or "no enabled agent"
+            click.echo(f"  routing point {rp.rp_id}  {rp.name}  ({state_}; agents {agents})")
+    default = state.operations.get(default_server)
+    if default and default.tokens and default.routing_points:
+        token, rp_id = next(iter(default.tokens)), next(iter(default.routing_points))
+        click.echo("\nTry it:")
+        click.echo("  " + curl_line(url, default.server, token, rp_id))
+    click.echo("\nPress Ctrl-C to stop.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
+@click.option(
+    "--seed", type=click.Path(dir_okay=False), help="YAML or JSON seed file (see examples/seed.yaml)."
+)
+@click.option("--server", help="Server code of the demo operation, and the default server code.")
+@click.option("--token", help="Token of the demo operation (random when omitted).")
+@click.option(
+    "--concurrency-limit",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests of one token admitted at once.",
+)
+@click.option(
+    "--latency", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Seconds per call."
+)
+@click.option("--admin-token", help="Token that unlocks the control plane for non-loopback clients.")
+def serve(
+    host: str,
+    port: int,
+    seed: str | None,
+    server: str | None,
+    token: str | None,
+    concurrency_limit: int,
+    latency: float,
+    admin_token: str | None,
+) -> None:
+    """Serve a fake Wolkvox (a demo operation unless --seed is given)."""
+    state, default_server = _initial_state(seed, server, token)
+    settings = Settings(
+        default_server=default_server,
+        concurrency_limit=concurrency_limit,
+        latency=latency,
+        admin_token=admin_token,
+    )
+    if not _is_loopback(host) and admin_token is None:
+        click.secho(
+            f"warning: binding {host} without --admin-token; the control plane stays loopback-only, "
+            "but the fake Wolkvox API is reachable from the network.",
+            fg="yellow",
+            err=True,
+        )
+    app = create_app(state, settings)
+    shown_host = f"[{host}]" if ":" in host else host
+    _banner(state, f"http://{shown_host}:{port}", default_server)
+    sys.stdout.flush()
+    uvicorn.Server(uvicorn_config(app, host, port, log_level="info", access_log=True)).run()
