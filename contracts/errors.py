@@ -26,7 +26,7 @@ Exception tree::
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from contracts.catalogue import ErrorSpec, load_catalogue
 
@@ -66,9 +66,6 @@ class WolkvoxAPIError(WolkvoxError):
     ``text`` the raw response text. ``hint`` carries the fake's diagnostic header, if any.
     """
 
-    #: The catalogue keys this class stands for (the first is used when the fake renders it).
-    keys: ClassVar[tuple[str, ...]] = ()
-
     def __init__(
         self,
         status: int,
@@ -107,73 +104,49 @@ class WolkvoxAPIError(WolkvoxError):
 class UnknownApiError(WolkvoxAPIError):
     """The ``api`` (or endpoint) does not exist."""
 
-    keys = ("unknown_api",)
-
 
 class MissingParametersError(WolkvoxAPIError):
     """A required parameter is missing, empty or of the wrong type."""
-
-    keys = ("missing_parameters",)
 
 
 class MissingTokenError(WolkvoxAPIError):
     """No ``wolkvox-token`` header was sent."""
 
-    keys = ("missing_token",)
-
 
 class InvalidTokenError(WolkvoxAPIError):
     """The token is unknown, deleted, or belongs to another server."""
-
-    keys = ("invalid_token",)
 
 
 class TokenLimitExceededError(WolkvoxAPIError):
     """The token's daily quota is used up; retrying today will not help."""
 
-    keys = ("token_limit_exceeded",)
-
 
 class TokenBusyError(WolkvoxAPIError):
     """Too many requests of this token were in flight; retrying later may succeed."""
-
-    keys = ("token_busy",)
 
 
 class MaintenanceError(WolkvoxAPIError):
     """The server is in a maintenance window."""
 
-    keys = ("maintenance",)
-
 
 class ModuleDisabledError(WolkvoxAPIError):
     """The operation's module was disabled (disable_module) and not enabled again."""
-
-    keys = ("module_disabled",)
 
 
 class NotFoundError(WolkvoxAPIError):
     """A business "not found" answer (404), e.g. an unknown routing point."""
 
-    keys = ("routing_point_not_found", "no_agent_available", "path_not_found")
-
 
 class MethodNotAllowedError(WolkvoxAPIError):
     """The HTTP method is not the one the operation takes."""
-
-    keys = ("method_not_allowed",)
 
 
 class InvalidValueError(WolkvoxAPIError):
     """A business "invalid value" answer (406), e.g. an invalid IP address."""
 
-    keys = ()
-
 
 class PayloadTooLargeError(WolkvoxAPIError):
     """The request body is larger than the server accepts."""
-
-    keys = ("payload_too_large",)
 
 
 class UnexpectedResponseError(WolkvoxAPIError):

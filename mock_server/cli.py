@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import shlex
+import socket
 import sys
 
 import click
@@ -144,7 +146,20 @@ def serve(
             err=True,
         )
     app = create_app(state, settings)
+    # Bind first, so that --port 0 prints the port the OS chose.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot bind {host}:{port}: {exc.strerror}; try another --port") from exc
+    port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     _banner(state, f"http://{shown_host}:{port}", default_server)
     sys.stdout.flush()
-    uvicorn.Server(uvicorn_config(app, host, port, log_level="info", access_log=True)).run()
+    config = uvicorn_config(app, host, port, log_level="info", access_log=True)
+    # Uvicorn shuts down gracefully on Ctrl-C, then re-raises it for the caller: not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
+    click.echo("wolkvox-mock stopped.")

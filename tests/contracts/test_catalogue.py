@@ -1,0 +1,67 @@
+"""The catalogue: the documented texts, exactly (spec §2), and the one-table error mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts import errors, load_catalogue
+from contracts.errors import WolkvoxAPIError, error_class_for
+
+DOCUMENTED_ROWS = [
+    ("unknown_api", 400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST"),
+    ("missing_parameters", 400, "BAD REQUEST", "SOME PARAMETERS ARE REQUIRED"),
+    ("missing_token", 401, "UNAUTHORIZED", "PLEASE ENTER THE WOLKVOX-TOKEN"),
+    ("token_limit_exceeded", 403, "FORBIDDEN", "TOKEN LIMIT EXCEEDED"),
+    ("token_busy", 403, "FORBIDDEN", "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN ({limit})"),
+    ("invalid_token", 403, "FORBIDDEN", "PLEASE VALIDATE TOKEN"),
+]
+
+
+@pytest.mark.parametrize(("key", "status", "error", "msg"), DOCUMENTED_ROWS)
+def test_documented_rows_are_verbatim_and_tagged_documented(
+    key: str, status: int, error: str, msg: str
+) -> None:
+    spec = load_catalogue().error(key)
+    assert (spec.status, spec.error, spec.msg, spec.tag) == (status, error, msg, "D")
+    assert "api-response-codes" in spec.source
+
+
+def test_every_error_names_an_existing_exception_class() -> None:
+    for spec in load_catalogue().errors.values():
+        klass = error_class_for(spec)
+        assert issubclass(klass, WolkvoxAPIError)
+        assert klass.__name__ == spec.exception
+
+
+def test_classify_reads_a_rendered_message_back() -> None:
+    catalogue = load_catalogue()
+    spec = catalogue.classify(403, "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)")
+    assert spec is not None and spec.key == "token_busy"
+    assert catalogue.classify(403, "SOMETHING ELSE") is None
+    assert catalogue.classify(400, "TOKEN LIMIT EXCEEDED") is None
+
+
+def test_from_catalogue_builds_the_right_class_and_body() -> None:
+    exc = WolkvoxAPIError.from_catalogue("token_busy", limit=1, hint="h")
+    assert isinstance(exc, errors.TokenBusyError)
+    assert exc.to_body() == {
+        "code": 403,
+        "error": "FORBIDDEN",
+        "msg": "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (1)",
+    }
+    assert exc.hint == "h"
+
+
+def test_add_interaction_spec_matches_the_documentation() -> None:
+    op = load_catalogue().operation("configuration", "add_interaction")
+    assert op is not None
+    assert op.methods == ("POST",)
+    assert op.success.code == "201"
+    assert op.success.render(rp_id="XXXXX", agent_id="XXXX") == op.success.example["msg"]  # type: ignore[index]
+    assert [f.name for f in op.required_fields] == ["from", "to", "subject", "body", "rp_id"]
+    assert {f.name for f in op.fields} - {f.name for f in op.required_fields} == {"fromname", "toname"}
+
+
+def test_unknown_error_key_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        load_catalogue().error("nope")
