@@ -148,6 +148,8 @@ def coerce_fields(spec: OperationSpec, body: Mapping[str, Any]) -> dict[str, Any
     values: dict[str, Any] = {}
     problems: list[str] = []
     for field in spec.fields:
+        if field.type == "file":
+            continue  # files arrive in ctx.files, not as text fields: the handler checks them
         raw = body.get(field.name)
         value, problem = (None, None) if raw is None else _coerce(field, raw)
         if problem:
