@@ -1,5 +1,6 @@
-"""What Wolkvox promises, independent of the fake: the catalogue and the errors."""
+"""What Wolkvox promises, independent of the fake: the catalogue, the errors and the client."""
 
+from contracts.asgi import SyncASGITransport
 from contracts.catalogue import (
     Catalogue,
     ErrorSpec,
@@ -7,6 +8,13 @@ from contracts.catalogue import (
     OperationSpec,
     SuccessSpec,
     load_catalogue,
+)
+from contracts.client import (
+    AsyncWolkvoxClient,
+    InteractionResult,
+    RetryPolicy,
+    WolkvoxClient,
+    WolkvoxResult,
 )
 from contracts.errors import (
     InvalidTokenError,
@@ -30,9 +38,11 @@ from contracts.errors import (
 )
 
 __all__ = [
+    "AsyncWolkvoxClient",
     "Catalogue",
     "ErrorSpec",
     "FieldSpec",
+    "InteractionResult",
     "InvalidTokenError",
     "InvalidValueError",
     "MaintenanceError",
@@ -43,14 +53,18 @@ __all__ = [
     "NotFoundError",
     "OperationSpec",
     "PayloadTooLargeError",
+    "RetryPolicy",
     "SuccessSpec",
+    "SyncASGITransport",
     "TokenBusyError",
     "TokenLimitExceededError",
     "UnexpectedResponseError",
     "UnknownApiError",
     "WolkvoxAPIError",
+    "WolkvoxClient",
     "WolkvoxConnectionError",
     "WolkvoxError",
+    "WolkvoxResult",
     "WolkvoxTimeoutError",
     "WolkvoxTransportError",
     "load_catalogue",
