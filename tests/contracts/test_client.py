@@ -222,6 +222,16 @@ def test_connection_refused_is_a_connection_error() -> None:
 MODES = ["in_process", "live"]
 
 
+def refusal_of(app: Any, mode: str = "in_process") -> WolkvoxAPIError:
+    """What the client raises for ``app``'s answer to a call."""
+    with served(app, mode) as route, WolkvoxClient(SERVER, TOKEN, **route) as client:
+        try:
+            client.call("add_interaction", method="POST", json={})
+        except WolkvoxAPIError as error:
+            return error
+    raise AssertionError("the call succeeded")
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("raw_code", [201, "201", " 201 "])
 def test_code_may_be_a_string_or_an_int(mode: str, raw_code: object) -> None:
@@ -234,20 +244,18 @@ def test_code_may_be_a_string_or_an_int(mode: str, raw_code: object) -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_string_code_refusal_is_classified_like_an_int_one(mode: str) -> None:
     app = answering(403, {"code": "403", "error": "FORBIDDEN", "msg": "TOKEN LIMIT EXCEEDED"})
-    with served(app, mode) as route, WolkvoxClient(SERVER, TOKEN, **route) as client:
-        with pytest.raises(TokenLimitExceededError) as caught:
-            client.call("add_interaction", method="POST", json={})
-    assert (caught.value.code, caught.value.raw_code) == (403, "403")
+    error = refusal_of(app, mode)
+    assert type(error) is TokenLimitExceededError
+    assert (error.code, error.raw_code) == (403, "403")
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_body_code_refusal_under_http_200_is_raised(mode: str) -> None:
     # PHP integrators read only the body's code (spec §7): trust it when it says 404.
     app = answering(200, {"code": "404", "error": None, "msg": "IP NOT REGISTERED"})
-    with served(app, mode) as route, WolkvoxClient(SERVER, TOKEN, **route) as client:
-        with pytest.raises(NotFoundError) as caught:
-            client.call("remove_ip", method="DELETE", json={})
-    assert (caught.value.status, caught.value.code) == (200, 404)
+    error = refusal_of(app, mode)
+    assert type(error) is NotFoundError
+    assert (error.status, error.code) == (200, 404)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -266,10 +274,8 @@ def test_non_envelope_answers_are_unexpected_responses(mode: str, status: int, b
     app = answering(
         status, body, media_type="text/html", headers={"x-wolkvox-mock-hint": "invalid JSON fault"}
     )
-    with served(app, mode) as route, WolkvoxClient(SERVER, TOKEN, **route) as client:
-        with pytest.raises(UnexpectedResponseError) as caught:
-            client.call("add_interaction", method="POST", json={})
-    error = caught.value
+    error = refusal_of(app, mode)
+    assert type(error) is UnexpectedResponseError
     assert (error.status, error.text, error.hint) == (status, body.decode(), "invalid JSON fault")
 
 
@@ -277,19 +283,16 @@ def test_non_envelope_answers_are_unexpected_responses(mode: str, status: int, b
 def test_maintenance_answer_is_a_maintenance_error(mode: str) -> None:
     spec = load_catalogue().error("maintenance")
     app = answering(spec.status, spec.body())
-    with served(app, mode) as route, WolkvoxClient(SERVER, TOKEN, **route) as client:
-        with pytest.raises(MaintenanceError) as caught:
-            client.call("add_interaction", method="POST", json={})
-    assert caught.value.msg == spec.msg
+    error = refusal_of(app, mode)
+    assert type(error) is MaintenanceError
+    assert (error.status, error.msg) == (403, spec.msg)
 
 
 def test_unknown_refusal_falls_back_on_the_status() -> None:
     app = answering(500, {"code": 500, "error": "INTERNAL SERVER ERROR", "msg": "boom"})
-    with WolkvoxClient(SERVER, TOKEN, transport=SyncASGITransport(app)) as client:
-        with pytest.raises(WolkvoxAPIError) as caught:
-            client.call("add_interaction", method="POST", json={})
-    assert type(caught.value) is WolkvoxAPIError
-    assert (caught.value.status, caught.value.msg) == (500, "boom")
+    error = refusal_of(app)
+    assert type(error) is WolkvoxAPIError
+    assert (error.status, error.msg, error.error) == (500, "boom", "INTERNAL SERVER ERROR")
 
 
 # -- fan-out -----------------------------------------------------------------------------------
