@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from contracts.errors import WolkvoxAPIError
 from mock_server.clock import Clock
+from mock_server.control import PREFIX, create_control_app
 from mock_server.fake import WolkvoxFake
 from mock_server.pipeline import ApiEndpoint, render
 from mock_server.settings import Settings
@@ -48,6 +49,8 @@ def create_app(
     fake = fake or WolkvoxFake(state, settings, clock)
     routes = [
         Route("/api/v2/{family}.php", ApiEndpoint(fake)),
+        # The control plane, before the catch-all (mock_server.control says who may use it).
+        Mount(PREFIX, app=create_control_app(fake)),
         Route("/{path:path}", _NotFound()),
     ]
     app = WolkvoxApp(routes=routes)

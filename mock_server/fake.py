@@ -10,16 +10,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 from mock_server.clock import Clock
 from mock_server.demo import make_token
+from mock_server.faults import Fault, FaultError, FaultSet, Latency
 from mock_server.gate import TokenGate
 from mock_server.journal import Journal, JournalEntry
+from mock_server.maintenance import MaintenanceSchedule, MaintenanceWindow, WindowError
 from mock_server.seed import load_seed, state_from_seed
 from mock_server.settings import Settings
-from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
+from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token, mask_token
 
 __all__ = ["WolkvoxFake"]
 
@@ -38,6 +41,8 @@ class WolkvoxFake:
         self.state = state if state is not None else State()
         self.gate = TokenGate()
         self.journal = Journal(self.settings.journal_size)
+        self.faults = FaultSet()
+        self.maintenance = MaintenanceSchedule()
         #: Held while the state changes; the server's handlers and test threads share it.
         self.lock = threading.RLock()
         self._baseline = self.state.export()
@@ -45,12 +50,15 @@ class WolkvoxFake:
     # -- whole state -----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Back to the baseline state; journal cleared, holds released, clock real again."""
+        """Back to the baseline state; journal cleared, holds released, clock real again,
+        faults and maintenance windows removed (hanging calls go on)."""
         with self.lock:
             self.state = State.from_dict(self._baseline)
             self.journal.clear()
             self.gate.reset()
             self.clock.unfreeze()
+            self.faults.clear()
+            self.maintenance.clear()
 
     def seed(self, source: State | dict[str, Any] | str | Path) -> None:
         """Replace the state with a seed (State, dict, or YAML/JSON file); it becomes the
@@ -124,6 +132,173 @@ class WolkvoxFake:
     def peak_in_flight(self, token: str) -> int:
         """The most requests of ``token`` ever in flight at once since the last reset."""
         return self.gate.peak(token)
+
+    def find_requests(
+        self,
+        *,
+        token: str | None = None,
+        api: str | None = None,
+        status: int | str | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """Journal entries, oldest first, filtered by token (whole or masked), ``api`` and
+        ``status`` (``403`` or a class such as ``"4xx"``); ``limit`` keeps the newest N."""
+        masked = None if token is None else (token if "…" in token else mask_token(token))
+        wanted = None if status is None else str(status).lower()
+        found = [
+            e
+            for e in self.journal.entries()
+            if (masked is None or e.token == masked)
+            and (api is None or e.api == api)
+            and (wanted is None or _status_matches(e.status, wanted))
+        ]
+        return found[-limit:] if limit else found
+
+    def clear_requests(self) -> int:
+        """Forget the request journal; returns how many entries it held."""
+        count = len(self.journal)
+        self.journal.clear()
+        return count
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def add_fault(
+        self,
+        *,
+        error: str | None = None,
+        latency: Latency | list[float] | None = None,
+        transport: str | None = None,
+        api: str | None = None,
+        token: str | None = None,
+        server: str | None = None,
+        times: int | None = None,
+        probability: float = 1.0,
+        seed: int = 0,
+        **options: Any,
+    ) -> Fault:
+        """Make matching calls fail in Wolkvox's terms (see ``mock_server.faults``); returns the
+        fault (its ``id`` removes it). FaultError says what to fix."""
+        latency_value = tuple(latency) if isinstance(latency, list) else latency
+        fault = Fault(
+            error=error,
+            latency=latency_value,  # type: ignore[arg-type]  # checked by validate()
+            transport=transport,
+            api=api,
+            token=token,
+            server=server,
+            times=times,
+            probability=probability,
+            seed=seed,
+            **options,
+        )
+        return self.set_fault(fault)
+
+    def set_fault(self, fault: Fault) -> Fault:
+        """Activate a ready ``Fault`` (after checking its token and server exist)."""
+        with self.lock:
+            if fault.token is not None and self.state.find_token(fault.token) is None:
+                raise FaultError("token is not a token of this fake (see fake.export())")
+            if fault.server is not None and fault.server not in self.state.operations:
+                known = ", ".join(sorted(self.state.operations)) or "none"
+                raise FaultError(f"no operation {fault.server!r}; known server codes: {known}")
+        return self.faults.add(fault)
+
+    def list_faults(self) -> list[Fault]:
+        """Active faults, newest first (the first that matches a call acts on it)."""
+        return self.faults.list()
+
+    def remove_fault(self, fault_id: str) -> bool:
+        """Remove one fault by id; False if there is none."""
+        return self.faults.remove(fault_id)
+
+    def clear_faults(self) -> int:
+        """Remove every fault and let hanging calls go on; returns how many faults there were."""
+        return self.faults.clear()
+
+    def release_hangs(self) -> int:
+        """Let the calls hanging on a ``hang`` fault go on; returns how many."""
+        return self.faults.release_hangs()
+
+    def wait_hanging(self, count: int = 1, timeout: float = 5.0) -> bool:
+        """Block until ``count`` calls hang on a ``hang`` fault (from another thread than the
+        server's); False on timeout."""
+        return self.faults.wait_hanging(count, timeout)
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    def add_maintenance(
+        self,
+        server: str | None = None,
+        *,
+        seconds: float | None = None,
+        start: datetime | str | None = None,
+        end: datetime | str | None = None,
+        daily: str | tuple[str | time, str | time] | None = None,
+        message: str | None = None,
+    ) -> MaintenanceWindow:
+        """Open a maintenance window on ``server`` (every server when None): from now (or
+        ``start``) until removed, for ``seconds``, until ``end``, or ``daily="02:00-03:00"``
+        in the operation's time zone. Calls inside get 403; the text is ours."""
+        if server is not None and server not in self.state.operations:
+            known = ", ".join(sorted(self.state.operations)) or "none"
+            raise WindowError(f"no operation {server!r}; known server codes: {known}")
+        return self.maintenance.add(
+            self.clock.now(),
+            server=server,
+            start=start,
+            end=end,
+            seconds=seconds,
+            daily=daily,
+            message=message,
+        )
+
+    def list_maintenance(self) -> list[MaintenanceWindow]:
+        """The maintenance windows, oldest first."""
+        return self.maintenance.windows()
+
+    def remove_maintenance(self, window_id: str) -> bool:
+        """Close one window by id; False if there is none."""
+        return self.maintenance.remove(window_id)
+
+    def clear_maintenance(self) -> int:
+        """Close every window; returns how many there were."""
+        return self.maintenance.clear()
+
+    def in_maintenance(self, server: str) -> bool:
+        """Whether a call to ``server`` would get the maintenance 403 right now."""
+        op = self.operation(server)
+        return self.maintenance.active(server, self.clock.now(), op.timezone) is not None
+
+    # -- clock -----------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The fake's current time (UTC)."""
+        return self.clock.now()
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        """Stop the fake's clock at ``at`` (default: now)."""
+        return self.clock.freeze(at)
+
+    def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
+        """Move the fake's clock forward (``seconds`` and/or ``minutes=``, ``hours=``, ``days=``)."""
+        return self.clock.advance(seconds, **delta)
+
+    def set_time(self, at: datetime) -> datetime:
+        """Jump the fake's clock to ``at`` (frozen stays frozen)."""
+        return self.clock.set(at)
+
+    def unfreeze(self) -> None:
+        """Back to real time."""
+        self.clock.unfreeze()
+
+    # -- fidelity --------------------------------------------------------------------------
+
+    def fidelity(self) -> dict[str, Any]:
+        """The fidelity manifest: per operation, implemented or not and what is documented
+        (D), seen in clients (C) or ours (I), with sources. JSON-compatible."""
+        from mock_server.control_fidelity import build_manifest
+
+        return build_manifest()
 
     # -- building state from Python --------------------------------------------------------
 
@@ -200,3 +375,10 @@ class WolkvoxFake:
                 raise KeyError(f"unknown token {token!r}")
             op, record = found
             return State.uses_today(record, self.clock.today(op.timezone))
+
+
+def _status_matches(status: int, wanted: str) -> bool:
+    # "4xx" matches a class of statuses; anything else is one status.
+    if len(wanted) == 3 and wanted.endswith("xx"):
+        return str(status).startswith(wanted[0])
+    return str(status) == wanted

@@ -24,6 +24,8 @@ class JournalEntry:
     duration_ms: float
     error: str | None = None
     hint: str | None = None
+    #: The fault that acted on the call (``f1 error=token_busy``, ``header transport=reset``).
+    fault: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible copy."""

@@ -1,20 +1,25 @@
 """The request pipeline of ``/api/v2/{family}.php`` (design §2.4), as a raw ASGI endpoint.
 
-Order of checks, each a refusal from the catalogue:
+Order of checks, each a refusal from the catalogue (``CHECKS`` holds the same list as data):
 
 1. unknown ``api``                        400 THE API YOU WANT TO CONSULT DOES NOT EXIST
 2. method not allowed for the operation   405 (ours)
 3. no ``wolkvox-token`` header            401 PLEASE ENTER THE WOLKVOX-TOKEN
 4. token unknown / of another server      403 PLEASE VALIDATE TOKEN
 5. maintenance window                     403 (text ours)
-   module disabled (disable_module)       403 (text ours)
-6. daily quota used up                    403 TOKEN LIMIT EXCEEDED
-7. too many in flight on this token       403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
-   -- admitted: counted against the quota, in flight until the response is sent --
-8. latency and holds (the client may leave: the slot is freed and nothing is recorded)
-9. body too large                         413 (ours)
-10. body not a JSON object, field missing 400 SOME PARAMETERS ARE REQUIRED
-11. the operation's business rules        e.g. 404 for an unknown routing point (ours)
+6. module disabled (disable_module)       403 (text ours)
+7. malformed ``x-wolkvox-mock-fault``     400 SOME PARAMETERS ARE REQUIRED (+ hint; not counted)
+8. daily quota used up                    403 TOKEN LIMIT EXCEEDED
+9. too many in flight on this token       403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
+   -- admitted: a fault is matched (mock_server.faults), the call is counted against the
+      quota (unless the injected error is one Wolkvox gives before counting), and it is in
+      flight until its response is sent or its connection is closed --
+10. latency, fault latency and hang, holds (the client may leave: the slot is freed)
+11. injected fault: error (in the envelope) or transport=reset (no answer, nothing done)
+12. body too large                        413 (ours)
+13. body not a JSON object, field missing 400 SOME PARAMETERS ARE REQUIRED
+14. the operation's business rules        e.g. 404 for an unknown routing point (ours)
+15. injected transport=truncate / invalid_json damage the answer on its way out
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.catalogue import OperationSpec, load_catalogue
 from contracts.errors import WolkvoxAPIError
+from mock_server.faults import FAULT_HEADER, Effect, FaultError, parse_fault_header
+from mock_server.faults_wire import damage_json, reset_connection, send_truncated
 from mock_server.handlers import HANDLERS, Context, Success, UploadedFile
 from mock_server.inbound import (
     TOKEN_HEADER,
@@ -42,12 +49,13 @@ from mock_server.inbound import (
     server_from,
 )
 from mock_server.journal import JournalEntry
+from mock_server.settings import Settings
 from mock_server.state import Operation, State, mask_token
 
 if TYPE_CHECKING:
     from mock_server.fake import WolkvoxFake
 
-__all__ = ["ApiEndpoint", "render"]
+__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint", "render"]
 
 log = logging.getLogger("wolkvox_mock")
 
@@ -62,9 +70,29 @@ _BASE_HEADERS: list[tuple[bytes, bytes]] = [
     (b"keep-alive", b"timeout=5, max=100"),
 ]
 
+#: The checks of the pipeline, in order: (what is checked, catalogue key of the refusal).
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("the api exists in this endpoint family", "unknown_api"),
+    ("the HTTP method is the operation's", "method_not_allowed"),
+    ("a wolkvox-token header is present", "missing_token"),
+    ("the token exists, on this server", "invalid_token"),
+    ("no maintenance window is open", "maintenance"),
+    ("the operation's module is enabled", "module_disabled"),
+    ("the token's daily quota is not used up", "token_limit_exceeded"),
+    ("the token has a free in-flight slot", "token_busy"),
+    ("the body is not too large", "payload_too_large"),
+    ("the body and the required fields are present and valid", "missing_parameters"),
+)
+#: Refusals Wolkvox gives before a call counts against the quota (an injected one neither counts).
+UNCOUNTED_ERRORS = frozenset(key for _, key in CHECKS[:8])
+
 
 class ClientGone(Exception):
     """The client disconnected while its request was in flight."""
+
+
+class _Reset(Exception):
+    """A ``transport=reset`` fault: close the connection without answering."""
 
 
 @dataclass
@@ -83,6 +111,7 @@ class Call:
     spec: OperationSpec | None = None
     op: Operation | None = None
     admitted: bool = False
+    effect: Effect | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -132,6 +161,24 @@ def _query_spec(spec: OperationSpec) -> OperationSpec:
     )
 
 
+def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, object]:
+    """Values for the injected error's placeholders: the fault's, else the call's own."""
+    spec = load_catalogue().error(effect.error or "")
+    limits = {"token_busy": settings.concurrency_limit, "payload_too_large": settings.max_body_bytes}
+    found: dict[str, object] = {"method": call.method}
+    if spec.key in limits:
+        found["limit"] = limits[spec.key]
+    if call.spec is not None:
+        found["allowed"] = ", ".join(call.spec.methods)
+    with suppress(ValueError, UnicodeDecodeError):
+        body = json.loads(call.body or b"null")
+        if isinstance(body, dict):
+            found.update({k: v for k, v in body.items() if isinstance(v, str | int)})
+    found.update(dict(call.query))
+    found.update(effect.values)
+    return {name: found.get(name, "") for name in spec.placeholders}
+
+
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -152,15 +199,34 @@ class ApiEndpoint:
         status, hint = 0, None
         try:
             status, body, hint = await self._answer(call, receive)
-            code, headers, payload = render(status, body, hint)
-            await send({"type": "http.response.start", "status": code, "headers": headers})
-            await send({"type": "http.response.body", "body": payload})
+            await self._send(call, receive, send, *render(status, body, hint))
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
+        except _Reset:
+            status = 0  # no answer at all
+            await reset_connection(receive)
         finally:
             if call.admitted:
                 self.fake.gate.release(call.token)
             self._journal(call, status, started, hint)
+
+    async def _send(
+        self,
+        call: Call,
+        receive: Receive,
+        send: Send,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        payload: bytes,
+    ) -> None:
+        transport = call.effect.transport if call.effect else None
+        if transport == "truncate":
+            await send_truncated(receive, send, status, headers, payload)
+            return
+        if transport == "invalid_json":
+            headers, payload = damage_json(headers, payload, f"/api/v2/{call.family}.php")
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
 
     async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
         try:
@@ -177,7 +243,7 @@ class ApiEndpoint:
             return call.spec.success.status, body, None
         except WolkvoxAPIError as exc:
             return exc.status, exc.to_body(), exc.hint
-        except ClientGone:
+        except (ClientGone, _Reset):
             raise
         except Exception:  # a bug in the fake: answer in the envelope, never a traceback
             log.exception("wolkvox-mock: unexpected error answering %s %s", call.method, call.api)
@@ -192,6 +258,7 @@ class ApiEndpoint:
         self._authenticate(call)
         self._admit(call, spec)
         await self._in_flight(call, receive)
+        self._inject(call)
         if call.body_too_large:
             raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self.fake.settings.max_body_bytes)
         return await self._execute(call, spec)
@@ -221,11 +288,24 @@ class ApiEndpoint:
         if found is None or found[0].server != call.server:
             raise WolkvoxAPIError.from_catalogue("invalid_token", hint=self._token_hint(token, call.server))
         call.token, call.op = token, found[0]
+        self._check_maintenance(call.op)
         spec = call.spec
         if not call.op.module_enabled and spec is not None and not spec.while_module_disabled:
             raise WolkvoxAPIError.from_catalogue(
                 "module_disabled", hint="call enable_module to enable it again"
             )
+
+    def _check_maintenance(self, op: Operation) -> None:
+        window = self.fake.maintenance.active(op.server, self.fake.clock.now(), op.timezone)
+        if window is None:
+            return
+        error = WolkvoxAPIError.from_catalogue(
+            "maintenance", hint=f"maintenance window {window.id} is open (wolkvox-mock; the text is ours)"
+        )
+        message = window.message or self.fake.settings.maintenance_message
+        if message:
+            error.msg = message
+        raise error
 
     def _token_hint(self, token: str, server: str) -> str | None:
         found = self.fake.state.find_token(token.strip())
@@ -235,9 +315,20 @@ class ApiEndpoint:
             return f"this token belongs to server {found[0].server}, not {server} (check the Host or wolkvox_server header)"
         return None
 
+    def _header_effect(self, call: Call) -> Effect | None:
+        value = call.headers.get(FAULT_HEADER)
+        if value is None or not self.fake.settings.fault_header:
+            return None
+        try:
+            return self.fake.faults.header_effect(parse_fault_header(value))
+        except FaultError as exc:
+            hint = f"{FAULT_HEADER}: {exc} (grammar: error=KEY; latency=S[-S]; transport=reset|truncate|invalid_json|hang; hang=S)"
+            raise WolkvoxAPIError.from_catalogue("missing_parameters", hint=hint) from None
+
     def _admit(self, call: Call, spec: OperationSpec) -> None:
         fake, op = self.fake, call.op
         assert op is not None
+        from_header = self._header_effect(call)
         record = op.tokens[call.token]
         today = fake.clock.today(op.timezone)
         if spec.counts_quota and State.uses_today(record, today) >= op.token_limit(record):
@@ -246,15 +337,19 @@ class ApiEndpoint:
         if not fake.gate.try_acquire(call.token, limit):
             raise WolkvoxAPIError.from_catalogue("token_busy", limit=limit)
         call.admitted = True
-        if spec.counts_quota:
+        call.effect = from_header or fake.faults.pick(call.family, call.api, call.token, call.server)
+        uncounted = call.effect is not None and call.effect.error in UNCOUNTED_ERRORS
+        if spec.counts_quota and not uncounted:
             with fake.lock:
                 State.count_use(record, today)
 
     async def _in_flight(self, call: Call, receive: Receive) -> None:
-        delay = self.fake.settings.latency_for(call.api)
-        if delay <= 0 and not self.fake.gate.is_held(call.token):
+        effect = call.effect
+        delay = self.fake.settings.latency_for(call.api) + (effect.latency if effect else 0.0)
+        hang = effect.hang_seconds if effect and effect.transport == "hang" else 0.0
+        if delay <= 0 and not hang and not self.fake.gate.is_held(call.token):
             return
-        waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay))
+        waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay, hang))
         watching = asyncio.ensure_future(_wait_disconnect(receive))
         done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
@@ -264,10 +359,25 @@ class ApiEndpoint:
         if waiting not in done:
             raise ClientGone
 
-    async def _delay_and_hold(self, token: str, delay: float) -> None:
+    async def _delay_and_hold(self, token: str, delay: float, hang: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
+        if hang > 0:
+            await self.fake.faults.hang(hang)
         await self.fake.gate.wait_if_held(token)
+
+    def _inject(self, call: Call) -> None:
+        effect = call.effect
+        if effect is None:
+            return
+        if effect.transport == "reset":
+            raise _Reset
+        if effect.error is not None:
+            raise WolkvoxAPIError.from_catalogue(
+                effect.error,
+                hint=f"injected by wolkvox-mock fault {effect.fault_id}",
+                **_fault_values(call, effect, self.fake.settings),
+            )
 
     async def _execute(self, call: Call, spec: OperationSpec) -> Success:
         assert call.op is not None
@@ -306,5 +416,6 @@ class ApiEndpoint:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 hint=hint,
+                fault=call.effect.describe() if call.effect else None,
             )
         )

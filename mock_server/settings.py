@@ -29,6 +29,8 @@ class Settings:
     admin_token: str | None = None
     #: Maintenance message (Wolkvox's text is not public: this one is ours).
     maintenance_message: str | None = None
+    #: Honour the per-request fault header ``x-wolkvox-mock-fault`` (see mock_server.faults).
+    fault_header: bool = True
     #: Extra settings for later features, kept so a seed can carry them.
     extra: dict[str, object] = field(default_factory=dict)
 

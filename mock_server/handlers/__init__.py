@@ -10,6 +10,7 @@ from mock_server.handlers import (
     config_module,
     config_skills,
     configuration,
+    information,
 )
 from mock_server.handlers.base import HANDLERS, Context, Handler, Success, UploadedFile, handler
 
@@ -28,4 +29,5 @@ __all__ = [
     "config_skills",
     "configuration",
     "handler",
+    "information",
 ]
