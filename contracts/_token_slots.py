@@ -32,6 +32,7 @@ class TokenSlots:
         self.limit = limit
         self._cond = threading.Condition()
         self._used = 0
+        self._thread_waiters = 0
         self._async_waiters: list[_Waiter] = []
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
@@ -43,11 +44,21 @@ class TokenSlots:
         with self._cond:
             return self._used
 
+    @property
+    def waiting(self) -> int:
+        """Threads and tasks waiting for a slot right now (not counting a loop's queue)."""
+        with self._cond:
+            return self._thread_waiters + len(self._async_waiters)
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one slot for the block (blocks the thread until one is free)."""
         with self._cond:
-            self._cond.wait_for(lambda: self._used < self.limit)
+            self._thread_waiters += 1
+            try:
+                self._cond.wait_for(lambda: self._used < self.limit)
+            finally:
+                self._thread_waiters -= 1
             self._used += 1
         try:
             yield

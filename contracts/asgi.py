@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from typing import Any
 
 import anyio
@@ -57,14 +57,17 @@ class _Exchange:
         except Exception as exc:
             self._settle(exc)
         except BaseException:
-            # Cancelled: the transport is closing. The caller sees what a client sees when
-            # the server goes away mid-request.
-            self._settle(
-                httpx.RemoteProtocolError("the transport was closed during the request", request=self.request)
-            )
+            self.abandon()
             raise
         else:
             self._settle(None)
+
+    def abandon(self) -> None:
+        """The transport is closing: the caller sees what a client sees when the server goes
+        away mid-request (safe from any thread; no-op once answered)."""
+        gone = httpx.RemoteProtocolError("the transport was closed during the request", request=self.request)
+        with suppress(concurrent.futures.InvalidStateError):
+            self.answer.set_exception(gone)
 
     def _settle(self, failure: BaseException | None) -> None:
         if self.answer.done():
@@ -121,6 +124,7 @@ class SyncASGITransport(httpx.BaseTransport):
         self._lock = threading.Lock()
         self._portal: BlockingPortal | None = None
         self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
+        self._pending: set[_Exchange] = set()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` to the app and wait for its complete response."""
@@ -142,12 +146,15 @@ class SyncASGITransport(httpx.BaseTransport):
         with self._lock:
             portal, portal_cm = self._portal, self._portal_cm
             self._portal = self._portal_cm = None
-        if portal is None or portal_cm is None:
-            return
-        try:
-            portal.call(portal.stop, True)
-        finally:
-            portal_cm.__exit__(None, None, None)
+            pending = list(self._pending)
+        if portal is not None and portal_cm is not None:
+            try:
+                portal.call(portal.stop, True)
+            finally:
+                portal_cm.__exit__(None, None, None)
+        # Requests cancelled before the app even started them must not wait for ever.
+        for exchange in pending:
+            exchange.abandon()
 
     def _running_portal(self) -> BlockingPortal:
         with self._lock:
