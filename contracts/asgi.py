@@ -70,9 +70,11 @@ class _Exchange:
             self.answer.set_exception(gone)
 
     def _settle(self, failure: BaseException | None) -> None:
+        # An app exception reaches the caller even after a complete answer, as with
+        # httpx.ASGITransport (Starlette sends its 500 page, then re-raises).
         if self.answer.done():
             return
-        if self._complete:
+        if failure is None and self._complete:
             self.answer.set_result((self._status, self._headers, b"".join(self._chunks)))
         else:
             self.answer.set_exception(

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from contracts import (
     InvalidTokenError,
+    MaintenanceError,
     MethodNotAllowedError,
     MissingParametersError,
     MissingTokenError,
@@ -24,8 +25,11 @@ from contracts import (
     NotFoundError,
     PayloadTooLargeError,
     TokenLimitExceededError,
+    UnexpectedResponseError,
     UnknownApiError,
     WolkvoxAPIError,
+    WolkvoxConnectionError,
+    WolkvoxError,
 )
 from mock_server import WolkvoxFake
 from tests.conftest import SERVER, TOKEN, VALID_INTERACTION
@@ -56,6 +60,10 @@ def _disable_module(fake: WolkvoxFake) -> None:
 
 def _small_bodies(fake: WolkvoxFake) -> None:
     fake.settings.max_body_bytes = 16
+
+
+def _maintenance(fake: WolkvoxFake) -> None:
+    fake.add_maintenance(SERVER)
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,16 @@ REFUSALS = [
         warmups=1,
     ),
     Refusal("module_disabled", ModuleDisabledError, 403, "FORBIDDEN", prepare=_disable_module),
+    Refusal("maintenance", MaintenanceError, 403, "FORBIDDEN", prepare=_maintenance),
     Refusal("payload_too_large", PayloadTooLargeError, 413, "PAYLOAD TOO LARGE", prepare=_small_bodies),
+]
+
+
+#: The fake's transport faults (design §2.10) and what the client raises for each.
+TRANSPORT_FAULTS: list[tuple[str, type[WolkvoxError]]] = [
+    ("invalid_json", UnexpectedResponseError),
+    ("reset", WolkvoxConnectionError),
+    ("truncate", WolkvoxConnectionError),
 ]
 
 

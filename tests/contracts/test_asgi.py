@@ -122,3 +122,14 @@ def test_close_cancels_requests_in_progress_and_the_transport_restarts() -> None
     app.go.set()
     assert client.get("/").text == "late"
     client.close()
+
+
+def test_app_exception_after_a_complete_answer_still_reaches_the_caller() -> None:
+    async def answers_then_fails(scope: Scope, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 500, "headers": []})
+        await send({"type": "http.response.body", "body": b"Internal Server Error"})
+        raise httpx.ReadError("connection reset")
+
+    client = httpx.Client(transport=SyncASGITransport(answers_then_fails), base_url="http://test")
+    with client, pytest.raises(httpx.ReadError):
+        client.get("/")

@@ -14,7 +14,6 @@ import pytest
 
 from contracts import (
     InteractionResult,
-    MaintenanceError,
     NotFoundError,
     RetryPolicy,
     SyncASGITransport,
@@ -34,6 +33,7 @@ from tests.conftest import ADD_INTERACTION, BASE_URL, SERVER, TOKEN, VALID_INTER
 from tests.contracts.client_support import (
     INTERACTION,
     REFUSALS,
+    TRANSPORT_FAULTS,
     WOLKVOX_HEADERS,
     Refusal,
     answering,
@@ -209,6 +209,43 @@ def test_timeout_raises_and_frees_both_slots(target: Target) -> None:
     assert target.fake.interactions[0].agent_id == "1001"
 
 
+# -- the fake's faults ---------------------------------------------------------------------------
+
+
+def never(seconds: float) -> None:
+    raise AssertionError("the client retried")
+
+
+@pytest.mark.parametrize(("fault", "error"), TRANSPORT_FAULTS)
+def test_transport_faults_raise_without_retry_and_the_next_call_works(
+    target: Target, fault: str, error: type[Exception]
+) -> None:
+    target.fake.add_fault(transport=fault, times=1)
+    client = target.client(sleep=never)
+    with pytest.raises(error):
+        client.add_interaction(**INTERACTION)
+    assert client.add_interaction(**INTERACTION).code == 201
+
+
+def test_hang_fault_is_a_timeout(target: Target) -> None:
+    target.fake.add_fault(transport="hang", times=1)
+    client = target.client(timeout=0.3)
+    try:
+        with pytest.raises(WolkvoxTimeoutError):
+            client.add_interaction(**INTERACTION)
+    finally:
+        target.fake.release_hangs()
+    assert client.add_interaction(**INTERACTION).code == 201
+
+
+def test_injected_busy_answers_are_retried(target: Target) -> None:
+    target.fake.add_fault(error="token_busy", times=2)
+    delays: list[float] = []
+    client = target.client(retry=RetryPolicy(random=lambda: 0.0), sleep=delays.append)
+    assert client.add_interaction(**INTERACTION).agent_id == "1001"
+    assert delays == [0.5, 1.0]
+
+
 def test_connection_refused_is_a_connection_error() -> None:
     with (
         WolkvoxClient(SERVER, TOKEN, base_url=closed_port_url()) as client,
@@ -277,15 +314,6 @@ def test_non_envelope_answers_are_unexpected_responses(mode: str, status: int, b
     error = refusal_of(app, mode)
     assert type(error) is UnexpectedResponseError
     assert (error.status, error.text, error.hint) == (status, body.decode(), "invalid JSON fault")
-
-
-@pytest.mark.parametrize("mode", MODES)
-def test_maintenance_answer_is_a_maintenance_error(mode: str) -> None:
-    spec = load_catalogue().error("maintenance")
-    app = answering(spec.status, spec.body())
-    error = refusal_of(app, mode)
-    assert type(error) is MaintenanceError
-    assert (error.status, error.msg) == (403, spec.msg)
 
 
 def test_unknown_refusal_falls_back_on_the_status() -> None:

@@ -14,7 +14,6 @@ import pytest
 from contracts import (
     AsyncWolkvoxClient,
     InteractionResult,
-    MaintenanceError,
     RetryPolicy,
     TokenBusyError,
     UnexpectedResponseError,
@@ -29,6 +28,7 @@ from tests.conftest import ADD_INTERACTION, BASE_URL, SERVER, TOKEN, VALID_INTER
 from tests.contracts.client_support import (
     INTERACTION,
     REFUSALS,
+    TRANSPORT_FAULTS,
     WOLKVOX_HEADERS,
     Refusal,
     answering,
@@ -166,6 +166,47 @@ async def test_timeout_raises_and_frees_both_slots(app: WolkvoxApp, url: str) ->
         assert (await wolkvox.add_interaction(**INTERACTION)).code == 201
 
 
+# -- the fake's faults ---------------------------------------------------------------------------
+
+
+async def never(seconds: float) -> None:
+    raise AssertionError("the client retried")
+
+
+@pytest.mark.parametrize(("fault", "error"), TRANSPORT_FAULTS)
+async def test_transport_faults_raise_without_retry_and_the_next_call_works(
+    app: WolkvoxApp, url: str, fault: str, error: type[Exception]
+) -> None:
+    app.fake.add_fault(transport=fault, times=1)
+    async with client(app, url, sleep=never) as wolkvox:
+        with pytest.raises(error):
+            await wolkvox.add_interaction(**INTERACTION)
+        assert (await wolkvox.add_interaction(**INTERACTION)).code == 201
+
+
+async def test_hang_fault_is_a_timeout(app: WolkvoxApp, url: str) -> None:
+    app.fake.add_fault(transport="hang", times=1)
+    async with client(app, url, timeout=0.3) as wolkvox:
+        try:
+            with pytest.raises(WolkvoxTimeoutError):
+                await wolkvox.add_interaction(**INTERACTION)
+        finally:
+            app.fake.release_hangs()
+        assert (await wolkvox.add_interaction(**INTERACTION)).code == 201
+
+
+async def test_injected_busy_answers_are_retried(app: WolkvoxApp, url: str) -> None:
+    app.fake.add_fault(error="token_busy", times=2)
+    delays: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    async with client(app, url, retry=RetryPolicy(random=lambda: 0.0), sleep=sleep) as wolkvox:
+        assert (await wolkvox.add_interaction(**INTERACTION)).agent_id == "1001"
+    assert delays == [0.5, 1.0]
+
+
 async def test_connection_refused_is_a_connection_error() -> None:
     async with AsyncWolkvoxClient(SERVER, TOKEN, base_url=closed_port_url()) as wolkvox:
         with pytest.raises(WolkvoxConnectionError):
@@ -196,17 +237,6 @@ async def test_non_json_answer_is_an_unexpected_response(mode: str) -> None:
         with pytest.raises(UnexpectedResponseError) as caught:
             await wolkvox.call("add_interaction", method="POST", json={})
     assert (caught.value.status, caught.value.text, caught.value.body) == (502, body.decode(), None)
-
-
-async def test_maintenance_answer_is_a_maintenance_error(mode: str) -> None:
-    body = {
-        "code": 403,
-        "error": "FORBIDDEN",
-        "msg": "THE SERVER IS UNDER MAINTENANCE, PLEASE TRY AGAIN LATER",
-    }
-    async with tiny(answering(403, body), mode) as wolkvox:
-        with pytest.raises(MaintenanceError):
-            await wolkvox.call("add_interaction", method="POST", json={})
 
 
 # -- fan-out -----------------------------------------------------------------------------------
