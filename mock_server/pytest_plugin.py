@@ -1,3 +1,171 @@
-"""pytest plugin of wolkvox-mock, registered through the ``pytest11`` entry point.
+"""pytest plugin of wolkvox-mock, registered through the ``pytest11`` entry point: installing
+the package is all a test suite needs (no conftest).
 
-The fixtures arrive with the plugin work (see the README's "pytest fixtures" section)."""
+Fixtures (all function-scoped, each test gets a fresh fake):
+
+- ``wolkvox``: a ``WolkvoxMock``, the fake in-process, with seed helpers, holds, clock,
+  settings, the recorded interactions, the request journal and assertion helpers;
+- ``wolkvox_client`` / ``wolkvox_async_client``: ``contracts.WolkvoxClient`` /
+  ``AsyncWolkvoxClient`` of ``wolkvox``'s operation and token, bound to it in-process;
+- ``wolkvox_respx``: a respx router sending ``https://wv*.wolkvox.com`` to ``wolkvox``, so code
+  that builds its own httpx client is intercepted unchanged;
+- ``wolkvox_live``: a ``WolkvoxLive``, a fake served on 127.0.0.1 (one server per session and
+  per xdist worker, ``wolkvox_live_server``), reset and reconfigured before each test.
+
+``@pytest.mark.wolkvox(...)`` sets a test's options (on a function, class or module: the
+closest wins); ini options ``wolkvox_seed`` and ``wolkvox_other_hosts`` set project defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from contracts.client import AsyncWolkvoxClient, WolkvoxClient
+from mock_server._plugin_options import (
+    INI_OTHER_HOSTS,
+    INI_SEED,
+    MARKER_HELP,
+    MockOptions,
+    OptionsError,
+    read_options,
+)
+from mock_server.app import create_app
+from mock_server.fake import WolkvoxFake
+from mock_server.respx_router import WolkvoxRouter
+from mock_server.runner import LiveServer
+from mock_server.seed import SeedError
+from mock_server.settings import Settings
+from mock_server.testing import WolkvoxLive, WolkvoxMock
+
+__all__ = [
+    "pytest_addoption",
+    "pytest_configure",
+    "wolkvox",
+    "wolkvox_async_client",
+    "wolkvox_client",
+    "wolkvox_live",
+    "wolkvox_live_server",
+    "wolkvox_respx",
+]
+
+_OPTIONS = pytest.StashKey[MockOptions]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ini options: project-wide defaults of the fixtures."""
+    parser.addini(
+        INI_SEED, "wolkvox-mock: seed file (YAML/JSON) every Wolkvox fixture starts from", default=""
+    )
+    parser.addini(
+        INI_OTHER_HOSTS,
+        "wolkvox-mock: what wolkvox_respx does with requests to non-Wolkvox hosts: error or pass_through",
+        default="error",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``wolkvox`` marker (so ``--strict-markers`` accepts it)."""
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+def _options(request: pytest.FixtureRequest) -> MockOptions:
+    """The test's options, read once per test and shared by its fixtures."""
+    node = request.node
+    if _OPTIONS not in node.stash:
+        config = request.config
+        markers = [(mark.args, mark.kwargs) for mark in node.iter_markers("wolkvox")]
+        try:
+            node.stash[_OPTIONS] = read_options(
+                markers,
+                ini_seed=str(config.getini(INI_SEED)),
+                ini_other_hosts=str(config.getini(INI_OTHER_HOSTS)),
+                test_dir=request.path.parent,
+                ini_dir=config.inipath.parent if config.inipath else config.rootpath,
+            )
+        except OptionsError as exc:
+            pytest.fail(str(exc), pytrace=False)
+    options: MockOptions = node.stash[_OPTIONS]
+    return options
+
+
+def _load(mock: WolkvoxMock, options: MockOptions) -> None:
+    try:
+        mock.load(options.seed, token=options.token, server=options.server)
+    except SeedError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def wolkvox(request: pytest.FixtureRequest) -> Iterator[WolkvoxMock]:
+    """A fresh in-process Wolkvox fake: demo operation ``0001`` (routing point "1" → skill "1"
+    → agents 1001, 1002) and token ``DEFAULT_TOKEN``, unless the ``wolkvox`` marker or the
+    ``wolkvox_seed`` ini option says otherwise."""
+    options = _options(request)
+    mock = WolkvoxMock(WolkvoxFake(settings=options.build_settings()), server=options.server)
+    _load(mock, options)
+    yield mock
+    mock.close()
+
+
+@pytest.fixture
+def wolkvox_client(wolkvox: WolkvoxMock) -> Iterator[WolkvoxClient]:
+    """``contracts.WolkvoxClient`` for ``wolkvox``'s operation and token, in-process."""
+    with wolkvox.client() as client:
+        yield client
+
+
+@pytest.fixture
+def wolkvox_async_client(wolkvox: WolkvoxMock) -> Iterator[AsyncWolkvoxClient]:
+    """``contracts.AsyncWolkvoxClient`` for ``wolkvox``, in-process (on the test's event loop).
+
+    A plain fixture, so any async test plugin (anyio, pytest-asyncio) can use it."""
+    client = wolkvox.async_client()
+    yield client
+    # Closing twice is harmless; the in-process transport needs no loop of the test's.
+    asyncio.run(client.aclose())
+
+
+@pytest.fixture
+def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Iterator[WolkvoxRouter]:
+    """A respx router, active for the test, that sends ``https://wv*.wolkvox.com`` into
+    ``wolkvox``. Other hosts: error (default) or pass through (marker/ini ``other_hosts``);
+    a ``wolkvox_live`` server of the same test is always let through."""
+    options = _options(request)
+    pass_through = []
+    if "wolkvox_live" in request.fixturenames:
+        pass_through.append(request.getfixturevalue("wolkvox_live").url)
+    router = WolkvoxRouter(wolkvox.app, other_hosts=options.other_hosts, pass_through=pass_through)
+    with router:
+        yield router
+
+
+@pytest.fixture(scope="session")
+def wolkvox_live_server() -> Iterator[LiveServer]:
+    """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
+    which resets it for each test."""
+    with LiveServer(create_app(fake=WolkvoxFake())) as server:
+        yield server
+
+
+@pytest.fixture
+def wolkvox_live(wolkvox_live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[WolkvoxLive]:
+    """The session's live fake, reset to this test's options: ``.url``, ``.server``,
+    ``.token``, ``.headers``, ``.fake`` and the helpers of ``wolkvox``."""
+    options = _options(request)
+    fake = wolkvox_live_server.fake
+    _configure(fake.settings, options.build_settings())
+    fake.journal.resize(fake.settings.journal_size)
+    live = WolkvoxLive(wolkvox_live_server, server=options.server)
+    _load(live, options)
+    yield live
+    live.close()
+
+
+def _configure(settings: Settings, wanted: Settings) -> None:
+    # In place: the running server's pipeline and anything else keep the same object.
+    for f in dataclasses.fields(Settings):
+        setattr(settings, f.name, getattr(wanted, f.name))
