@@ -71,15 +71,15 @@ class _Exchange:
 
     def _settle(self, failure: BaseException | None) -> None:
         # An app exception reaches the caller even after a complete answer, as with
-        # httpx.ASGITransport (Starlette sends its 500 page, then re-raises).
-        if self.answer.done():
-            return
-        if failure is None and self._complete:
-            self.answer.set_result((self._status, self._headers, b"".join(self._chunks)))
-        else:
-            self.answer.set_exception(
-                failure or RuntimeError("the ASGI app returned without a complete response")
-            )
+        # httpx.ASGITransport (Starlette sends its 500 page, then re-raises). The answer may
+        # already be settled by ``abandon`` from a closing thread: then this is a no-op.
+        with suppress(concurrent.futures.InvalidStateError):
+            if failure is None and self._complete:
+                self.answer.set_result((self._status, self._headers, b"".join(self._chunks)))
+            else:
+                self.answer.set_exception(
+                    failure or RuntimeError("the ASGI app returned without a complete response")
+                )
 
     def disconnect(self) -> None:
         """The client is gone: the app's next ``receive()`` says ``http.disconnect`` (loop thread)."""
