@@ -6,7 +6,6 @@ import contextlib
 import ipaddress
 import json
 import shlex
-import socket
 import sys
 
 import click
@@ -14,7 +13,7 @@ import uvicorn
 
 from mock_server.app import create_app
 from mock_server.demo import demo_state
-from mock_server.runner import uvicorn_config
+from mock_server.runner import bind_socket, uvicorn_config
 from mock_server.seed import SeedError, load_seed
 from mock_server.settings import Settings
 from mock_server.state import State, Token
@@ -147,11 +146,8 @@ def serve(
         )
     app = create_app(state, settings)
     # Bind first, so that --port 0 prints the port the OS chose.
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        sock = bind_socket(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot bind {host}:{port}: {exc.strerror}; try another --port") from exc
     port = sock.getsockname()[1]

@@ -13,7 +13,23 @@ import uvicorn
 from mock_server.app import WolkvoxApp
 from mock_server.fake import WolkvoxFake
 
-__all__ = ["LiveServer", "uvicorn_config"]
+__all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (``port`` 0: the OS chooses), ready for uvicorn."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets it can see are TCP;
+    # without it every answer waits ~40 ms for the peer's delayed ACK (uvicorn writes the
+    # headers and the body separately).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> uvicorn.Config:
@@ -43,9 +59,7 @@ class LiveServer:
     ) -> None:
         self.app = app
         self.host = host
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        self._socket = bind_socket(host, port)
         self.port: int = self._socket.getsockname()[1]
         self._server = uvicorn.Server(uvicorn_config(app, host, self.port, **uvicorn_options))
         self._thread: threading.Thread | None = None
