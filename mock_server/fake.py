@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -272,8 +272,8 @@ class WolkvoxFake:
     # -- clock -----------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        """The fake's current time (UTC)."""
-        return self.clock.now()
+        """The fake's current time, in UTC."""
+        return self.clock.now().astimezone(UTC)
 
     def freeze(self, at: datetime | None = None) -> datetime:
         """Stop the fake's clock at ``at`` (default: now)."""

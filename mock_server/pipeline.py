@@ -20,6 +20,10 @@ Order of checks, each a refusal from the catalogue (``CHECKS`` holds the same li
 13. body not a JSON object, field missing 400 SOME PARAMETERS ARE REQUIRED
 14. the operation's business rules        e.g. 404 for an unknown routing point (ours)
 15. injected transport=truncate / invalid_json damage the answer on its way out
+
+Each call is journaled once: just before its answer is sent (a client that holds its answer
+finds it in the journal), or when it ends without one (499 client gone, 0 reset). Its gate
+slot is released after that, once the answer has been handed to the server.
 """
 
 from __future__ import annotations
@@ -196,19 +200,23 @@ class ApiEndpoint:
             query=QueryParams(scope.get("query_string", b"")),
         )
         call.api = call.query.get("api", "")
-        status, hint = 0, None
+        status, hint, journaled = 0, None, False
         try:
             status, body, hint = await self._answer(call, receive)
+            # Journal before sending: a client that has its answer finds the call journaled.
+            journaled = self._journal(call, status, started, hint)
             await self._send(call, receive, send, *render(status, body, hint))
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
             status = 0  # no answer at all
+            journaled = self._journal(call, status, started, hint)
             await reset_connection(receive)
         finally:
+            if not journaled:
+                self._journal(call, status, started, hint)
             if call.admitted:
                 self.fake.gate.release(call.token)
-            self._journal(call, status, started, hint)
 
     async def _send(
         self,
@@ -404,7 +412,8 @@ class ApiEndpoint:
         with self.fake.lock:
             return HANDLERS[(spec.family, spec.api)](ctx)
 
-    def _journal(self, call: Call, status: int, started: float, hint: str | None) -> None:
+    def _journal(self, call: Call, status: int, started: float, hint: str | None) -> bool:
+        """Record the call in the journal; True, so callers can note that it is done."""
         self.fake.journal.append(
             JournalEntry(
                 time=self.fake.clock.now().isoformat(),
@@ -419,3 +428,4 @@ class ApiEndpoint:
                 fault=call.effect.describe() if call.effect else None,
             )
         )
+        return True
