@@ -108,9 +108,15 @@ def _count_phrase(count: int | None, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _listed(lines: list[str]) -> list[str]:
-    extra = len(lines) - SHOWN
-    return lines[:SHOWN] + ([f"  ... and {extra} more"] if extra > 0 else [])
+def _listed(items: Sequence[Sequence[str]]) -> list[str]:
+    """The lines of the first ``SHOWN`` items (each one or more lines), then how many are left."""
+    extra = len(items) - SHOWN
+    lines = [line for item in items[:SHOWN] for line in item]
+    return lines + ([f"  ... and {extra} more"] if extra > 0 else [])
+
+
+def _with_misses(line: str, misses: list[str]) -> list[str]:
+    return [f"  {line}", f"      {'differs: ' + '; '.join(misses) if misses else 'matches'}"]
 
 
 def describe_interaction(item: Interaction) -> str:
@@ -139,12 +145,9 @@ def interaction_failure(
     ]
     if received:
         lines.append(f"Received {len(received)} interaction(s):")
-        rows = []
-        for item in received:
-            misses = match_interaction(item, expected)
-            rows.append(f"  {describe_interaction(item)}")
-            rows.append(f"      {'differs: ' + '; '.join(misses) if misses else 'matches'}")
-        lines += _listed(rows)
+        lines += _listed(
+            [_with_misses(describe_interaction(i), match_interaction(i, expected)) for i in received]
+        )
         lines.append(
             "How to fix: compare the values above with what the code under test should send; "
             "`wolkvox.interactions` holds every recorded interaction."
@@ -165,7 +168,7 @@ def _requests_section(requests: Sequence[JournalEntry]) -> list[str]:
         ]
     refused = [r for r in requests if r.status >= 400]
     lines = [f"The fake answered {len(requests)} request(s):"]
-    lines += _listed([f"  {describe_request(r)}" for r in requests])
+    lines += _listed([[f"  {describe_request(r)}"] for r in requests])
     if refused:
         lines.append(
             f"How to fix: {len(refused)} request(s) were refused (status >= 400); the hint, when "
@@ -184,12 +187,7 @@ def request_failure(
     if not requests:
         return "\n".join(lines + _requests_section(requests))
     lines.append(f"Received {len(requests)} request(s):")
-    rows = []
-    for item in requests:
-        misses = match_request(item, expected)
-        rows.append(f"  {describe_request(item)}")
-        rows.append(f"      {'differs: ' + '; '.join(misses) if misses else 'matches'}")
-    lines += _listed(rows)
+    lines += _listed([_with_misses(describe_request(r), match_request(r, expected)) for r in requests])
     lines.append(
         "How to fix: compare the requests above with the expectation; `wolkvox.requests` is the "
         "whole journal (newest last)."

@@ -114,12 +114,11 @@ def read_options(
     merged = merge_markers(markers)
     other_hosts = merged.pop("other_hosts", ini_other_hosts.strip() or "error")
     _check_value("other_hosts", other_hosts)
-    seed_value = merged.pop("seed", None)
-    if seed_value is not None:
-        seed: Path | None = resolve_seed(seed_value, [test_dir, ini_dir])
+    seed: Path | None = None
+    if "seed" in merged:  # a marker's seed, even None ("the demo operation"), beats the ini's
+        seed_value = merged.pop("seed")
+        seed = None if seed_value is None else resolve_seed(seed_value, [test_dir, ini_dir])
     elif ini_seed.strip():
         seed = resolve_seed(ini_seed.strip(), [ini_dir])
-    else:
-        seed = None
     server, token = merged.pop("server", None), merged.pop("token", None)
     return MockOptions(server=server, token=token, seed=seed, other_hosts=other_hosts, settings=merged)

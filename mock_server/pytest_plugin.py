@@ -87,7 +87,12 @@ def _options(request: pytest.FixtureRequest) -> MockOptions:
                 ini_dir=config.inipath.parent if config.inipath else config.rootpath,
             )
         except OptionsError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            problem = str(exc)
+        else:
+            problem = ""
+        if problem:
+            # Outside the except block: the report shows the message alone, once.
+            pytest.fail(problem, pytrace=False)
     options: MockOptions = node.stash[_OPTIONS]
     return options
 
@@ -96,7 +101,10 @@ def _load(mock: WolkvoxMock, options: MockOptions) -> None:
     try:
         mock.load(options.seed, token=options.token, server=options.server)
     except SeedError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    else:
+        return
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
@@ -116,6 +124,7 @@ def wolkvox_client(wolkvox: WolkvoxMock) -> Iterator[WolkvoxClient]:
     """``contracts.WolkvoxClient`` for ``wolkvox``'s operation and token, in-process."""
     with wolkvox.client() as client:
         yield client
+        wolkvox.drain()  # let held requests finish before the client closes its transport
 
 
 @pytest.fixture

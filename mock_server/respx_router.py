@@ -94,22 +94,29 @@ class WolkvoxRouter(respx.MockRouter):
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         """Answer a sync request (called by respx's patched transports)."""
+        __tracebackhide__ = True
         try:
             response: httpx.Response = super().handler(request)
         except AllMockedAssertionError:
-            self._unrouted(request)
-        return response
+            pass
+        else:
+            return response
+        # Outside the except block, so that the failure shows no chained respx internals.
+        self._unrouted(request)
 
     async def async_handler(self, request: httpx.Request) -> httpx.Response:
         """Answer an async request (called by respx's patched transports)."""
+        __tracebackhide__ = True
         marker = _IN_ASYNC.set(True)
         try:
             response: httpx.Response = await super().async_handler(request)
         except AllMockedAssertionError:
-            self._unrouted(request)
+            pass
+        else:
+            return response
         finally:
             _IN_ASYNC.reset(marker)
-        return response
+        self._unrouted(request)
 
     def close(self) -> None:
         """Stop the sync transport's event loop."""
@@ -124,6 +131,7 @@ class WolkvoxRouter(respx.MockRouter):
     # -- requests to other hosts ----------------------------------------------------------
 
     def _unrouted(self, request: httpx.Request) -> NoReturn:
+        __tracebackhide__ = True
         host = request.url.host
         if self.other_hosts == "pass_through" and not _ANY_WOLKVOX.search(host):
             raise PassThrough(

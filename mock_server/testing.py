@@ -305,16 +305,24 @@ class WolkvoxMock:
         """A ``contracts.WolkvoxClient`` of the default operation and token, bound to the fake;
         ``options`` go to the client (``timeout``, ``retry``, ``max_in_flight``...)."""
         options.setdefault("transport", self.transport())
-        return WolkvoxClient(self.server, options.pop("token", self.token), **options)
+        return WolkvoxClient(self.server, options.pop("token", None) or self.token, **options)
 
     def async_client(self, **options: Any) -> AsyncWolkvoxClient:
         """The async twin of ``client``."""
         options.setdefault("transport", self.async_transport())
-        return AsyncWolkvoxClient(self.server, options.pop("token", self.token), **options)
+        return AsyncWolkvoxClient(self.server, options.pop("token", None) or self.token, **options)
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Release holds and hanging faults, then wait (up to ``timeout`` s) until no request
+        is in flight, so that none spills into the next test; False if some still are."""
+        self.fake.release()
+        self.fake.release_hangs()
+        tokens = [t for op in self.state.operations.values() for t in op.tokens]
+        return self.fake.gate.wait_for(lambda gate: all(gate.in_flight(t) == 0 for t in tokens), timeout)
 
     def close(self) -> None:
-        """Release every hold (so no request stays blocked) and close the transports."""
-        self.fake.release()
+        """``drain``, then close the transports this mock made."""
+        self.drain()
         while self._transports:
             self._transports.pop().close()
 
@@ -397,9 +405,9 @@ class WolkvoxLive(WolkvoxMock):
     def client(self, **options: Any) -> WolkvoxClient:
         """A ``contracts.WolkvoxClient`` talking to the server over its socket."""
         options.setdefault("base_url", self.url)
-        return WolkvoxClient(self.server, options.pop("token", self.token), **options)
+        return WolkvoxClient(self.server, options.pop("token", None) or self.token, **options)
 
     def async_client(self, **options: Any) -> AsyncWolkvoxClient:
         """The async twin of ``client``, over the socket."""
         options.setdefault("base_url", self.url)
-        return AsyncWolkvoxClient(self.server, options.pop("token", self.token), **options)
+        return AsyncWolkvoxClient(self.server, options.pop("token", None) or self.token, **options)
