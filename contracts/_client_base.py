@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import random
 import re
-import string
+import types
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_type_hints
 
 import httpx
 
 from contracts._token_slots import REGISTRY
-from contracts.catalogue import load_catalogue
+from contracts.catalogue import SuccessSpec, load_catalogue
 from contracts.errors import (
     TokenBusyError,
     UnexpectedResponseError,
@@ -36,6 +36,7 @@ __all__ = [
     "InteractionResult",
     "RetryPolicy",
     "WolkvoxResult",
+    "as_int",
     "mask",
     "message_values",
     "narrow",
@@ -53,8 +54,8 @@ SERVER_HEADER = "wolkvox_server"
 HINT_HEADER = "x-wolkvox-mock-hint"
 
 Files = Mapping[str, Any] | list[tuple[str, Any]]
-_FORMATTER = string.Formatter()
 _DIGITS = re.compile(r"[0-9]{1,4}")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,14 @@ class WolkvoxResult:
         """The values Wolkvox put in its message, read with the operation's documented
         template (e.g. ``{"rp_id": "1", "agent_id": "1001"}``); empty when it does not match."""
         spec = load_catalogue().operation(self.family, self.api)
-        return {} if spec is None else message_values(spec.success.msg, self.msg)
+        return {} if spec is None else spec.success.values(self.msg) or {}
+
+    @classmethod
+    def _typed_fields(cls, result: WolkvoxResult) -> dict[str, Any]:
+        """This kind's own fields read from ``result``: the message values of the same name,
+        as ints for fields typed ``int``. Kinds whose answer carries ``data`` extend it."""
+        values = result.values()
+        return {name: _convert(values.get(name), wants_int) for name, wants_int in _own_fields(cls)}
 
 
 @dataclass(frozen=True)
@@ -97,22 +105,48 @@ _BASE_FIELDS = tuple(f.name for f in fields(WolkvoxResult))
 
 def narrow(result: WolkvoxResult, kind: type[ResultT]) -> ResultT:
     """``result`` as a typed result: ``kind``'s own fields are filled from the message values
-    of the same name (so a typed result is a dataclass whose fields name the placeholders)."""
-    values = result.values()
+    of the same name (so a typed result is a dataclass whose fields name the placeholders),
+    and from ``data`` for kinds that read it."""
     arguments: dict[str, Any] = {name: getattr(result, name) for name in _BASE_FIELDS}
-    arguments.update({f.name: values.get(f.name) for f in fields(kind) if f.name not in _BASE_FIELDS})
+    arguments.update(kind._typed_fields(result))
     return kind(**arguments)
 
 
+_OWN_FIELDS: dict[type[Any], tuple[tuple[str, bool], ...]] = {}
+
+
+def _own_fields(kind: type[Any]) -> tuple[tuple[str, bool], ...]:
+    """``kind``'s fields beyond ``WolkvoxResult``'s, each with whether it is typed ``int``
+    (worked out once per kind: ``get_type_hints`` is slow)."""
+    if kind not in _OWN_FIELDS:
+        hints = get_type_hints(kind)
+        own = [f.name for f in fields(kind) if f.name not in _BASE_FIELDS]
+        _OWN_FIELDS[kind] = tuple((name, _is_int(hints[name])) for name in own)
+    return _OWN_FIELDS[kind]
+
+
+def _is_int(hint: Any) -> bool:
+    return hint is int or (isinstance(hint, types.UnionType) and int in get_args(hint))
+
+
+def _convert(value: str | None, wants_int: bool) -> Any:
+    return as_int(value) if wants_int else value
+
+
+def as_int(value: object) -> int | None:
+    """A whole number Wolkvox sent as text (``"12"``, ``" 12 "``) or as a number; None for
+    anything else (an example's ``"X"``, an empty string, a missing value)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
 def message_values(template: str, msg: str) -> dict[str, str]:
-    """Placeholders of ``template`` read back from ``msg`` (outer whitespace ignored)."""
-    parts: list[str] = []
-    for literal, name, _, _ in _FORMATTER.parse(template.strip()):
-        parts.append(re.escape(literal))
-        if name:
-            parts.append(f"(?P<{name}>.*?)")
-    match = re.fullmatch("".join(parts), msg.strip(), re.DOTALL)
-    return {} if match is None else {k: v for k, v in match.groupdict().items() if v is not None}
+    """Placeholders of ``template`` read back from ``msg`` (outer whitespace ignored); empty
+    when ``msg`` does not follow it. ``SuccessSpec.values`` does the reading."""
+    return SuccessSpec(status=200, code_type="int", msg=template).values(msg) or {}
 
 
 def parse_code(raw: object) -> int | None:
@@ -295,11 +329,3 @@ class ClientBase:
         if spec is None:
             raise KeyError(f"{family}.php?api={api} is not in the operation catalogue")
         return spec.methods[0]
-
-    @staticmethod
-    def _interaction_body(
-        from_: str, to: str, subject: str, body: str, rp_id: str, fromname: str | None, toname: str | None
-    ) -> dict[str, str]:
-        payload = {"from": from_, "to": to, "subject": subject, "body": body, "rp_id": rp_id}
-        optional = {"fromname": fromname, "toname": toname}
-        return payload | {k: v for k, v in optional.items() if v is not None}

@@ -101,6 +101,13 @@ class SuccessSpec:
         """The success message with its placeholders filled in."""
         return self.msg.format(**values)
 
+    def values(self, msg: str) -> dict[str, str] | None:
+        """The placeholder values read back from a rendered message (``render``'s inverse),
+        or None when ``msg`` does not follow the template. Outer whitespace is not significant
+        on either side (a proxy may trim Wolkvox's trailing space)."""
+        match = _template_regex(self.msg.strip()).fullmatch(msg.strip())
+        return None if match is None else {k: v for k, v in match.groupdict().items() if v is not None}
+
 
 @dataclass(frozen=True)
 class OperationSpec:

@@ -9,6 +9,11 @@ async client, ``contracts.asgi.SyncASGITransport(app)`` for the sync one)::
                                          subject="Hola", body="...", rp_id="1")
         result.agent_id          # "1001", read from Wolkvox's message
 
+Every operation of configuration.php, and information.php's token_info and routing_points,
+has a typed method (``contracts._client_ops``): keyword arguments named after Wolkvox's fields,
+a frozen result with what the answer carries (``create_agent(...).agent_id``,
+``token_info().token_limit``). ``call()`` reaches any other operation.
+
 Every refusal raises a ``contracts.errors.WolkvoxAPIError`` subclass chosen by the error
 catalogue; no answer at all raises ``WolkvoxConnectionError`` or ``WolkvoxTimeoutError``.
 
@@ -40,12 +45,49 @@ from contracts._client_base import (
     read_answer,
     transport_error,
 )
+from contracts._client_ops import AsyncOperations, Op, Request, SyncOperations
+from contracts._client_results import (
+    AgentResult,
+    AgentSkillResult,
+    AudioUploadResult,
+    CountResult,
+    CreateAgentResult,
+    CreateSkillResult,
+    IpResult,
+    LicensesResult,
+    ModuleResult,
+    PredictiveDncResult,
+    RoutingPointInfo,
+    RoutingPointsResult,
+    TokenInfoResult,
+    UploadResult,
+)
 from contracts.errors import WolkvoxAPIError, WolkvoxTimeoutError
 
-__all__ = ["AsyncWolkvoxClient", "InteractionResult", "RetryPolicy", "WolkvoxClient", "WolkvoxResult"]
+__all__ = [
+    "AgentResult",
+    "AgentSkillResult",
+    "AsyncWolkvoxClient",
+    "AudioUploadResult",
+    "CountResult",
+    "CreateAgentResult",
+    "CreateSkillResult",
+    "InteractionResult",
+    "IpResult",
+    "LicensesResult",
+    "ModuleResult",
+    "PredictiveDncResult",
+    "RetryPolicy",
+    "RoutingPointInfo",
+    "RoutingPointsResult",
+    "TokenInfoResult",
+    "UploadResult",
+    "WolkvoxClient",
+    "WolkvoxResult",
+]
 
 
-class WolkvoxClient(ClientBase):
+class WolkvoxClient(ClientBase, SyncOperations):
     """A sync Wolkvox client (thread-safe: share one, or build several, per token).
 
     ``server`` is the operation's server code (``"0042"``); ``token`` goes in the
@@ -83,22 +125,6 @@ class WolkvoxClient(ClientBase):
         self._http = httpx.Client(
             base_url=self.base_url, transport=transport, timeout=timeout, headers=self._headers
         )
-
-    def add_interaction(
-        self,
-        *,
-        from_: str,
-        to: str,
-        subject: str,
-        body: str,
-        rp_id: str,
-        fromname: str | None = None,
-        toname: str | None = None,
-    ) -> InteractionResult:
-        """Route an interaction into routing point ``rp_id``'s interaction flow
-        (``POST configuration.php?api=add_interaction``)."""
-        payload = self._interaction_body(from_, to, subject, body, rp_id, fromname, toname)
-        return self._typed(InteractionResult, "add_interaction", json=payload)
 
     def call(
         self,
@@ -139,8 +165,17 @@ class WolkvoxClient(ClientBase):
     ) -> None:
         self.close()
 
-    def _typed(self, kind: type[ResultT], api: str, family: str = "configuration", **kw: Any) -> ResultT:
-        return narrow(self.call(api, method=self._method_of(api, family), family=family, **kw), kind)
+    def _perform(self, op: Op[Any, ResultT], request: Request) -> ResultT:
+        method = self._method_of(op.api, op.family)
+        answer = self.call(
+            op.api,
+            method=method,
+            family=op.family,
+            json=request.json,
+            params=request.params,
+            files=request.files,
+        )
+        return narrow(answer, op.kind)
 
     def _attempt(self, request: dict[str, Any], api: str, family: str) -> WolkvoxResult:
         with self._slots.slot():
@@ -151,7 +186,7 @@ class WolkvoxClient(ClientBase):
         return read_answer(response, api, family)
 
 
-class AsyncWolkvoxClient(ClientBase):
+class AsyncWolkvoxClient(ClientBase, AsyncOperations):
     """The async twin of ``WolkvoxClient`` (asyncio), same arguments and results.
 
     Tasks of one event loop queue for the token's slots in order; the slots are shared with
@@ -186,22 +221,6 @@ class AsyncWolkvoxClient(ClientBase):
         self._http = httpx.AsyncClient(
             base_url=self.base_url, transport=transport, timeout=timeout, headers=self._headers
         )
-
-    async def add_interaction(
-        self,
-        *,
-        from_: str,
-        to: str,
-        subject: str,
-        body: str,
-        rp_id: str,
-        fromname: str | None = None,
-        toname: str | None = None,
-    ) -> InteractionResult:
-        """Route an interaction into routing point ``rp_id``'s interaction flow
-        (``POST configuration.php?api=add_interaction``)."""
-        payload = self._interaction_body(from_, to, subject, body, rp_id, fromname, toname)
-        return await self._typed(InteractionResult, "add_interaction", json=payload)
 
     async def call(
         self,
@@ -240,11 +259,17 @@ class AsyncWolkvoxClient(ClientBase):
     ) -> None:
         await self.aclose()
 
-    async def _typed(
-        self, kind: type[ResultT], api: str, family: str = "configuration", **kw: Any
-    ) -> ResultT:
-        method = self._method_of(api, family)
-        return narrow(await self.call(api, method=method, family=family, **kw), kind)
+    async def _perform(self, op: Op[Any, ResultT], request: Request) -> ResultT:
+        method = self._method_of(op.api, op.family)
+        answer = await self.call(
+            op.api,
+            method=method,
+            family=op.family,
+            json=request.json,
+            params=request.params,
+            files=request.files,
+        )
+        return narrow(answer, op.kind)
 
     async def _attempt(self, request: dict[str, Any], api: str, family: str) -> WolkvoxResult:
         async with self._slots.slot_async():
