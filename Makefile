@@ -29,5 +29,11 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
+# Benchmarks (bench/): wrk comes from Debian and is installed on first use; the report is
+# printed and written to bench/RESULTS.md. ARGS="--quick" for a fast smoke run.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run $(ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .hypothesis

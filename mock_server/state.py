@@ -9,8 +9,10 @@ seed the next.
 from __future__ import annotations
 
 import copy
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -25,6 +27,9 @@ __all__ = [
 ]
 
 
+# Cached: every request and every recorded interaction masks its token, and the masks of a
+# test's few tokens are then shared instead of allocated again each time.
+@lru_cache(maxsize=1024)
 def mask_token(token: str) -> str:
     """A token as it may appear in logs and the journal: first and last four characters."""
     if len(token) <= 10:
@@ -84,7 +89,8 @@ class RoutingPoint:
     last_use: str = ""
 
 
-@dataclass
+# Slots: a fake may keep hundreds of thousands of these (see bench/RESULTS.md).
+@dataclass(slots=True)
 class Interaction:
     """An interaction accepted by add_interaction: recorded exactly once."""
 
@@ -120,26 +126,40 @@ class Operation:
 
     def candidates(self, rp: RoutingPoint) -> list[str]:
         """Agent ids that may receive an interaction of ``rp``, in a stable order."""
-        ids: list[str] = list(rp.agents)
-        for skill_id in rp.skills:
-            skill = self.skills.get(skill_id)
-            if skill is not None:
-                ids.extend(a for a in skill.agents if a not in ids)
-        if not rp.agents and not rp.skills:
-            ids = list(self.agents)
-        enabled = {a for a in ids if a in self.agents and self.agents[a].enabled}
-        return sorted(enabled, key=_agent_sort_key)
+        return [agent_id for _, agent_id in self._ranked(rp)]
 
     def assign(self, rp: RoutingPoint) -> str | None:
         """The next agent of ``rp``, round robin after the last one assigned; None if none."""
-        candidates = self.candidates(rp)
-        if not candidates:
+        ranked = self._ranked(rp)
+        if not ranked:
             return None
         last = rp.last_agent
-        after = [a for a in candidates if last is not None and _agent_sort_key(a) > _agent_sort_key(last)]
-        chosen = after[0] if after else candidates[0]
+        # The first candidate ranked after the last one assigned, else the first of all.
+        after = 0 if last is None else bisect_right(ranked, _agent_sort_key(last), key=_first)
+        chosen = ranked[after][1] if after < len(ranked) else ranked[0][1]
         rp.last_agent = chosen
         return chosen
+
+    def _ranked(self, rp: RoutingPoint) -> list[tuple[tuple[int, int, str], str]]:
+        # (sort key, id) of the enabled agents of rp's explicit agents and skills (every agent
+        # of the operation when it names neither), each once, sorted. On every add_interaction.
+        agents = self.agents
+        ids: dict[str, None] | dict[str, Agent] = agents
+        if rp.agents or rp.skills:
+            ids = dict.fromkeys(rp.agents)
+            for skill_id in rp.skills:
+                skill = self.skills.get(skill_id)
+                if skill is not None:
+                    ids.update(dict.fromkeys(skill.agents))
+        ranked = [
+            (_agent_sort_key(a), a) for a in ids if (agent := agents.get(a)) is not None and agent.enabled
+        ]
+        ranked.sort()
+        return ranked
+
+
+def _first(item: tuple[tuple[int, int, str], str]) -> tuple[int, int, str]:
+    return item[0]
 
 
 def _agent_sort_key(agent_id: str) -> tuple[int, int, str]:

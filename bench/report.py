@@ -1,0 +1,132 @@
+"""The benchmark report (bench/RESULTS.md): the figures, the goals, how they were measured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.inprocess import ASGI, RESPX, STATIC, InProcessResult
+from bench.live import LiveResult
+from bench.machine import load
+
+__all__ = ["GOAL_INPROCESS", "GOAL_LIVE", "GOAL_MEMORY_MB", "render"]
+
+GOAL_LIVE = 0.6
+GOAL_INPROCESS = 3.0
+GOAL_MEMORY_MB = 100.0
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def _live(result: LiveResult) -> list[str]:
+    lines = [
+        "## Live: wrk against `wolkvox-mock serve`'s settings",
+        "",
+        f"`wrk -t{result.threads} -c{result.connections} -d{result.duration_s:g}s -s bench/wrk.lua`, "
+        f"{result.tokens} tokens rotated (one request in flight per token at most, so the gate admits "
+        "every request), one uvicorn worker per server (`mock_server.runner.uvicorn_config`), journal on. "
+        f"Fake and bare alternated {len(result.of('fake'))} times; medians.",
+        "",
+        "| target | req/s | p50 ms | p99 ms | server CPU µs/request | 4xx/5xx | socket errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    names = {
+        "fake": "fake, add_interaction 201",
+        "bare": "bare Starlette, same JSON",
+        "refusal": "fake, 403 concurrent (token held)",
+    }
+    for target, name in names.items():
+        runs = result.of(target)
+        if not runs:
+            continue
+        med = result.median
+        lines.append(
+            f"| {name} | {med(target, 'rps'):,.0f} | {med(target, 'p50_ms'):.2f} | {med(target, 'p99_ms'):.2f} "
+            f"| {med(target, 'cpu_us'):,.0f} | {sum(r.status_errors for r in runs):,} "
+            f"| {sum(r.socket_errors for r in runs):,} |"
+        )
+    fake, bare = result.of("fake"), result.of("bare")
+    per_round = ", ".join(f"{f.rps / b.rps:.2f}" for f, b in zip(fake, bare, strict=True))
+    cpu_ratio = result.median("bare", "cpu_us") / result.median("fake", "cpu_us")
+    lines += [
+        "",
+        f"Ratio fake / bare (median req/s): **{result.ratio:.2f}** (per round: {per_round}). "
+        f"Server CPU per request, bare / fake: {cpu_ratio:.2f}. On the refusal path every request "
+        "is answered 403 (counted above as 4xx).",
+    ]
+    return lines
+
+
+def _inprocess(result: InProcessResult) -> list[str]:
+    lines = [
+        "## In-process: one add_interaction, no socket",
+        "",
+        f"`contracts.AsyncWolkvoxClient.add_interaction`, {result.rounds} rounds of {result.batch} "
+        "sequential calls per row, rows interleaved; median µs per call.",
+        "",
+        "| path | µs per call | × static respx |",
+        "| --- | ---: | ---: |",
+    ]
+    for row, micros in result.median_us.items():
+        lines.append(f"| {row} | {micros:,.0f} | {result.ratio(row):.2f} |")
+    return lines
+
+
+def _memory(memory: dict[str, Any]) -> list[str]:
+    return [
+        "## Memory: recorded interactions",
+        "",
+        f"{memory['count']:,} add_interaction calls through the whole pipeline (ASGI calls into "
+        "`create_app`, no HTTP client), every body different, in a fresh process; RSS from "
+        "`/proc/self/status`.",
+        "",
+        "| interactions | RSS before | RSS after | growth | bytes per interaction | journal kept / bound |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {memory['recorded']:,} | {memory['rss_before_mb']} MB | {memory['rss_after_mb']} MB "
+        f"| {memory['growth_mb']} MB | {memory['bytes_per_interaction']:,} "
+        f"| {memory['journal_kept']:,} / {memory['journal_size']:,} |",
+        "",
+        "The journal keeps the newest `Settings.journal_size` requests (10,000 by default); "
+        "interactions are all kept until `reset()`.",
+    ]
+
+
+def _goals(live: LiveResult | None, inprocess: InProcessResult, memory: dict[str, Any]) -> list[str]:
+    lines = ["## Goals", "", "| goal | measured | met |", "| --- | ---: | :---: |"]
+    if live is not None:
+        lines.append(
+            f"| live fake / bare >= {GOAL_LIVE} (journal on) | {live.ratio:.2f} | {_met(live.ratio >= GOAL_LIVE)} |"
+        )
+    asgi = inprocess.ratio(ASGI)
+    lines.append(
+        f"| in-process ASGITransport <= {GOAL_INPROCESS:g} × static respx | {asgi:.2f} | {_met(asgi <= GOAL_INPROCESS)} |"
+    )
+    growth = float(memory["growth_mb"])
+    scale = 100_000 / memory["count"]
+    per_100k = growth * scale
+    lines.append(
+        f"| 100,000 interactions <= {GOAL_MEMORY_MB:g} MB (RSS growth) | {per_100k:.1f} MB "
+        f"| {_met(per_100k <= GOAL_MEMORY_MB)} |"
+    )
+    lines.append(f"| (for reference) wolkvox_respx × static respx | {inprocess.ratio(RESPX):.2f} | |")
+    return lines
+
+
+def render(
+    machine: list[str],
+    live: LiveResult | None,
+    inprocess: InProcessResult,
+    memory: dict[str, Any],
+    seconds: float,
+) -> str:
+    """The whole report."""
+    assert STATIC in inprocess.median_us
+    lines = ["# Benchmarks", "", "Written by `make bench` (`python -m bench.run`); numbers of one run.", ""]
+    lines += [*machine, f"- load average at the end: {load()}; the run took {seconds:.0f} s", ""]
+    lines += [*_goals(live, inprocess, memory), ""]
+    if live is not None:
+        lines += [*_live(live), ""]
+    lines += [*_inprocess(inprocess), ""]
+    lines += _memory(memory)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,51 @@
+"""Serve the fake or the bare app for wrk: ``python -m bench.serve fake|bare [--tokens N]``.
+
+Both use ``mock_server.runner.uvicorn_config`` (the settings of ``wolkvox-mock serve``), one
+process, 127.0.0.1 on a port chosen by the OS, printed as ``PORT <n>`` once the socket listens.
+The fake keeps its journal on (the default ``Settings``) and holds ``HELD_TOKEN``, so that one
+request of it stays in flight for the refusal benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import uvicorn
+
+from bench.bare_app import create_bare_app
+from bench.common import HELD_TOKEN, bench_state
+from mock_server.app import create_app
+from mock_server.runner import bind_socket, uvicorn_config
+from mock_server.settings import Settings
+
+__all__ = ["main"]
+
+
+def _app(kind: str, tokens: int) -> Any:
+    if kind == "bare":
+        return create_bare_app()
+    app = create_app(bench_state(tokens), Settings())
+    app.fake.hold(HELD_TOKEN)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Bind, listen, print the port, serve until killed."""
+    parser = argparse.ArgumentParser(prog="python -m bench.serve")
+    parser.add_argument("kind", choices=["fake", "bare"])
+    parser.add_argument("--tokens", type=int, default=1000)
+    args = parser.parse_args(argv)
+    app = _app(args.kind, args.tokens)
+    sock = bind_socket("127.0.0.1", 0)  # the socket `wolkvox-mock serve` binds
+    sock.listen(2048)  # connections queue from now on, before uvicorn takes the socket over
+    port = sock.getsockname()[1]
+    print(f"PORT {port}", flush=True)
+    # The same settings as `wolkvox-mock serve` (runner.uvicorn_config), for both apps.
+    config = uvicorn_config(app, "127.0.0.1", port)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
