@@ -41,7 +41,7 @@ from mock_server.journal import JournalEntry
 from mock_server.maintenance import MaintenanceWindow
 from mock_server.runner import LiveServer
 from mock_server.settings import Settings
-from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State
+from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, mask_token
 
 __all__ = ["DEFAULT_SERVER", "DEFAULT_TOKEN", "WolkvoxLive", "WolkvoxMock"]
 
@@ -76,6 +76,18 @@ class WolkvoxMock:
         self.server = pick_server(fake.state, server, fake.settings.default_server)
         self._transports: list[SyncASGITransport] = []
         self._preferred_token: str | None = None
+
+    def __repr__(self) -> str:
+        # Shown in pytest's tracebacks next to the fixture's name: make it say something.
+        tokens = (
+            ", ".join(mask_token(t) for t in self.operation.tokens)
+            if self.server in self.state.operations
+            else ""
+        )
+        return (
+            f"<{type(self).__name__} server={self.server!r} tokens=[{tokens}] "
+            f"interactions={len(self.fake.state.interactions)} requests={len(self.fake.journal)}>"
+        )
 
     @classmethod
     def build(
