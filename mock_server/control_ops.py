@@ -6,6 +6,7 @@ users get the same behaviour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -104,6 +105,13 @@ async def interactions(request: Request) -> Response:
     return ok({"count": len(found), "interactions": found})
 
 
+def _moving(move: Callable[[], object]) -> None:
+    try:
+        move()
+    except ValueError as exc:
+        raise ControlError(400, str(exc), 'e.g. {"at": "2026-11-27T05:00:00Z"} or {"days": 1}') from None
+
+
 def _clock(request: Request) -> dict[str, Any]:
     fake = fake_of(request)
     return {"now": fake.now().isoformat(), "frozen": fake.clock.frozen}
@@ -118,7 +126,7 @@ async def freeze(request: Request) -> Response:
     """Freeze the clock, now or at {"at": ISO time}."""
     body = await json_object(request, required=False)
     at = parse_time(body["at"]) if "at" in body else None
-    fake_of(request).freeze(at)
+    _moving(lambda: fake_of(request).freeze(at))
     return ok(_clock(request))
 
 
@@ -137,14 +145,15 @@ async def advance(request: Request) -> Response:
             f"cannot advance by {body}",
             'send {"seconds": 30} (or minutes, hours, days; numbers >= 0); to go back, POST /clock/set',
         )
-    fake_of(request).advance(**{u: float(v) for u, v in amounts.items()})
+    _moving(lambda: fake_of(request).advance(**{u: float(v) for u, v in amounts.items()}))
     return ok(_clock(request))
 
 
 async def set_time(request: Request) -> Response:
     """Jump the clock to {"at": ISO time}; frozen stays frozen, running keeps running."""
     body = await json_object(request)
-    fake_of(request).set_time(parse_time(body.get("at")))
+    at = parse_time(body.get("at"))
+    _moving(lambda: fake_of(request).set_time(at))
     return ok(_clock(request))
 
 

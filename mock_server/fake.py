@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -277,15 +277,20 @@ class WolkvoxFake:
 
     def freeze(self, at: datetime | None = None) -> datetime:
         """Stop the fake's clock at ``at`` (default: now)."""
-        return self.clock.freeze(at)
+        return self.clock.freeze(None if at is None else _within_clock_range(at))
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
         """Move the fake's clock forward (``seconds`` and/or ``minutes=``, ``hours=``, ``days=``)."""
-        return self.clock.advance(seconds, **delta)
+        try:
+            step = timedelta(seconds=seconds, **delta)
+            _within_clock_range(self.now() + step)
+        except OverflowError:
+            raise ValueError("the clock cannot move that far (it stays within years 1970-8999)") from None
+        return self.clock.advance(step.total_seconds())
 
     def set_time(self, at: datetime) -> datetime:
         """Jump the fake's clock to ``at`` (frozen stays frozen)."""
-        return self.clock.set(at)
+        return self.clock.set(_within_clock_range(at))
 
     def unfreeze(self) -> None:
         """Back to real time."""
@@ -382,3 +387,18 @@ def _status_matches(status: int, wanted: str) -> bool:
     if len(wanted) == 3 and wanted.endswith("xx"):
         return str(status).startswith(wanted[0])
     return str(status) == wanted
+
+
+_CLOCK_RANGE = (datetime(1970, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC))
+
+
+def _within_clock_range(at: datetime) -> datetime:
+    # Far from datetime's limits, so days, windows and offsets stay computable.
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    try:
+        inside = _CLOCK_RANGE[0] <= aware.astimezone(UTC) < _CLOCK_RANGE[1]
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError(f"{at.isoformat()} is outside the clock's range (years 1970-8999)")
+    return at

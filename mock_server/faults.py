@@ -50,7 +50,7 @@ FAULT_HEADER = "x-wolkvox-mock-fault"
 TRANSPORTS = ("hang", "invalid_json", "reset", "truncate")
 #: Wolkvox's documented time limit per call (spec §4.2): a hang never lasts longer by default.
 DEFAULT_HANG_SECONDS = 60.0
-_MAX_HANG_SECONDS = 3600.0
+_MAX_SECONDS = 3600.0
 _FIELDS = frozenset(
     {"api", "error", "family", "hang_seconds", "latency", "probability", "seed", "server", "times"}
     | {"token", "transport", "values"}
@@ -78,8 +78,8 @@ def _check_latency(latency: Any) -> Latency | None:
         if low > high:
             raise FaultError(f"latency range [{low}, {high}] has its minimum above its maximum")
         return (low, high)
-    if isinstance(latency, bool) or not isinstance(latency, int | float) or latency < 0:
-        raise FaultError(f"latency must be a number of seconds >= 0, not {latency!r}")
+    if isinstance(latency, bool) or not isinstance(latency, int | float) or not 0 <= latency <= _MAX_SECONDS:
+        raise FaultError(f"latency must be a number of seconds in [0, {_MAX_SECONDS:g}], not {latency!r}")
     return float(latency)
 
 
@@ -128,6 +128,7 @@ class Fault:
 
     def validate(self) -> Fault:
         """Check every field (FaultError says what to change); returns self."""
+        self._check_types()
         if self.error is None and self.latency is None and self.transport is None:
             raise FaultError("a fault needs at least one of error, latency or transport")
         if self.error is not None and self.error not in load_catalogue().errors:
@@ -140,16 +141,32 @@ class Fault:
         self._check_numbers()
         self._check_api()
         self.values = {str(k): str(v) for k, v in (self.values or {}).items()}
+        _check_placeholders(self)
         self._rng = random.Random(self.seed)
         return self
 
+    def _check_types(self) -> None:
+        for name in ("error", "transport", "api", "family", "token", "server"):
+            if not isinstance(getattr(self, name), str | None):
+                raise FaultError(f"{name} must be a string")
+        if not isinstance(self.values, dict):
+            raise FaultError('values must be an object, e.g. {"limit": "2"}')
+        wanted = {"times": int, "seed": int, "probability": float, "hang_seconds": float}
+        for name, kind in wanted.items():
+            value = getattr(self, name)
+            ok = isinstance(value, int if kind is int else int | float) and not isinstance(value, bool)
+            if not ok and not (name == "times" and value is None):
+                raise FaultError(
+                    f"{name} must be a {'whole number' if kind is int else 'number'}, not {value!r}"
+                )
+
     def _check_numbers(self) -> None:
-        if self.times is not None and (isinstance(self.times, bool) or self.times < 1):
+        if self.times is not None and self.times < 1:
             raise FaultError("times must be a whole number >= 1 (or null for every call)")
         if not 0 < self.probability <= 1:
             raise FaultError("probability must be in (0, 1]")
-        if not 0 < self.hang_seconds <= _MAX_HANG_SECONDS:
-            raise FaultError(f"hang_seconds must be in (0, {_MAX_HANG_SECONDS:g}]")
+        if not 0 < self.hang_seconds <= _MAX_SECONDS:
+            raise FaultError(f"hang_seconds must be in (0, {_MAX_SECONDS:g}]")
 
     def _check_api(self) -> None:
         if self.api is None:
@@ -340,7 +357,8 @@ def parse_fault_header(value: str) -> Fault:
         if not sep or not key or not text:
             raise FaultError(f"{directive.strip()!r} is not key=value")
         _apply_directive(fault, key.lower(), text)
-    _check_placeholders(fault)
+    if fault.values and fault.error is None:
+        raise FaultError(f"unknown directive(s) {sorted(fault.values)}; use error, latency, transport, hang")
     return fault.validate()
 
 
@@ -364,12 +382,12 @@ def _apply_directive(fault: Fault, key: str, text: str) -> None:
 def _check_placeholders(fault: Fault) -> None:
     if not fault.values:
         return
-    names = (
-        set(load_catalogue().errors[fault.error].placeholders) if fault.error in _known_errors() else set()
-    )
+    errors = load_catalogue().errors
+    spec = errors.get(fault.error or "")
+    names = set(spec.placeholders) if spec is not None else set()
     unknown = set(fault.values) - names
     if unknown:
         raise FaultError(
-            f"unknown directive(s) {sorted(unknown)}; use error, latency, transport, hang"
-            + (f" or the error's placeholders {sorted(names)}" if names else "")
+            f"{sorted(unknown)} fill no placeholder of the error's message"
+            + (f" (its placeholders: {sorted(names)})" if names else " (it has none)")
         )

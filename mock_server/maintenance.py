@@ -29,6 +29,8 @@ class WindowError(ValueError):
 def _parse_time(text: str | time) -> time:
     if isinstance(text, time):
         return text
+    if not isinstance(text, str):
+        raise WindowError(f"{text!r} is not a time of day; write it as HH:MM, e.g. 02:00")
     try:
         return time.fromisoformat(text.strip())
     except ValueError:
@@ -42,7 +44,7 @@ def parse_daily(daily: str | tuple[str | time, str | time] | list[str]) -> tuple
         if len(parts) != 2:
             raise WindowError(f"daily window {daily!r} must look like 02:00-03:00 (start-end, local time)")
         daily = (parts[0], parts[1])
-    if len(daily) != 2:
+    if not isinstance(daily, tuple | list) or len(daily) != 2:
         raise WindowError("a daily window has a start and an end, e.g. ['02:00', '03:00']")
     start, end = _parse_time(daily[0]), _parse_time(daily[1])
     if start == end:
@@ -89,6 +91,8 @@ class MaintenanceWindow:
 
 
 def _aware(at: datetime | str) -> datetime:
+    if not isinstance(at, datetime | str):
+        raise WindowError(f"{at!r} is not an ISO 8601 time, e.g. 2026-11-27T02:00:00-05:00")
     if isinstance(at, str):
         try:
             at = datetime.fromisoformat(at)
@@ -118,6 +122,8 @@ class MaintenanceSchedule:
     ) -> MaintenanceWindow:
         """Open a window: daily, or one-off from ``start`` (default ``now``) to ``end`` or for
         ``seconds`` (default: until removed)."""
+        if message is not None and not isinstance(message, str):
+            raise WindowError("message must be a string")
         if daily is not None:
             if start is not None or end is not None or seconds is not None:
                 raise WindowError("a daily window takes no start, end or seconds")
@@ -144,7 +150,10 @@ class MaintenanceSchedule:
             raise WindowError("seconds must be a positive number")
         finish = _aware(end) if end is not None else None
         if seconds is not None:
-            finish = begin + timedelta(seconds=seconds)
+            try:
+                finish = begin + timedelta(seconds=seconds)
+            except OverflowError:
+                raise WindowError(f"seconds={seconds:g} goes past the year 9999") from None
         if finish is not None and finish <= begin:
             raise WindowError("the window ends before it starts")
         return MaintenanceWindow(self._next_id(), server, start=begin, end=finish, message=message)

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mock_server import WolkvoxApp
 from mock_server.control import PREFIX
@@ -142,6 +144,8 @@ def test_clock_freeze_without_a_body_freezes_now(app: WolkvoxApp, http: httpx.Cl
         ("/clock/advance", {}),
         ("/clock/set", {"at": "tomorrow"}),
         ("/clock/set", {"at": 5}),
+        ("/clock/set", {"at": "9999-01-01T00:00:00Z"}),
+        ("/clock/advance", {"days": 1e9}),
     ],
 )
 def test_clock_mistakes(http: httpx.Client, path: str, body: dict[str, object]) -> None:
@@ -266,6 +270,8 @@ def test_maintenance_add_list_remove_clear(app: WolkvoxApp, http: httpx.Client) 
         {"seconds": "ten"},
         {"every": "day"},
         {"seconds": 5, "daily": "02:00-03:00"},
+        {"seconds": 1e308},
+        {"message": 5},
     ],
 )
 def test_bad_maintenance_windows_get_400(http: httpx.Client, body: dict[str, object]) -> None:
@@ -317,3 +323,34 @@ def test_bodies_that_are_not_json_objects(http: httpx.Client, body: bytes) -> No
 def test_control_calls_are_not_in_the_wolkvox_journal(app: WolkvoxApp, http: httpx.Client) -> None:
     control(http, "GET", "/state")
     assert app.fake.requests == []
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+_FAULT_KEYS = ("error", "latency", "transport", "times", "probability", "seed", "values", "token", "api")
+_OTHER_KEYS = ("hang_seconds", "daily", "start", "end", "seconds", "message", "at", "hours", "operations")
+_KEYS = st.sampled_from((*_FAULT_KEYS, *_OTHER_KEYS, "server", "x"))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(
+        ["/faults", "/maintenance", "/clock/advance", "/clock/set", "/clock/freeze", "/seed"]
+    ),
+    body=st.dictionaries(_KEYS, _JSON, max_size=4),
+)
+def test_any_json_body_gets_a_clear_answer_never_a_5xx(
+    http: httpx.Client, path: str, body: dict[str, object]
+) -> None:
+    response = control(http, "POST", path, json=body)
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert set(response.json()) == {"error", "fix"}
+    control(http, "POST", "/reset")

@@ -90,6 +90,10 @@ def test_clock_from_python(app: WolkvoxApp) -> None:
     assert fake.now() == datetime(2027, 1, 1, tzinfo=UTC)
     fake.unfreeze()
     assert not fake.clock.frozen
+    with pytest.raises(ValueError, match="outside the clock's range"):
+        fake.freeze(datetime(1900, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValueError, match="cannot move that far"):
+        fake.advance(days=1e9)
 
 
 def test_holds_from_python(live: LiveServer) -> None:

@@ -143,12 +143,17 @@ def test_random_latency_is_drawn_from_the_seeded_generator() -> None:
         ({"error": "teapot"}, "catalogue keys: .*token_busy"),
         ({"transport": "explode"}, "reset"),
         ({"transport": "reset", "error": "token_busy"}, "no answer"),
-        ({"latency": -1}, ">= 0"),
+        ({"latency": -1}, "in \\[0, 3600\\]"),
+        ({"latency": 3601}, "in \\[0, 3600\\]"),
         ({"latency": (2, 1)}, "minimum above"),
         ({"latency": 1, "times": 0}, "times"),
         ({"latency": 1, "probability": 0}, "probability"),
         ({"latency": 1, "api": "add_interactions"}, "unknown api"),
         ({"transport": "hang", "hang_seconds": 0}, "hang_seconds"),
+        ({"latency": 1, "times": "1"}, "times must be a whole number"),
+        ({"error": "token_busy", "values": [1]}, "values must be an object"),
+        ({"error": "token_busy", "values": {"rp_id": "1"}}, "fill no placeholder.*limit"),
+        ({"error": 403}, "error must be a string"),
     ],
 )
 def test_bad_faults_say_how_to_fix_them(kwargs: dict[str, object], message: str) -> None:
