@@ -40,6 +40,7 @@ from mock_server.faults import Fault
 from mock_server.journal import JournalEntry
 from mock_server.maintenance import MaintenanceWindow
 from mock_server.runner import LiveServer
+from mock_server.seed import SeedError
 from mock_server.settings import Settings
 from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, mask_token
 
@@ -121,7 +122,14 @@ class WolkvoxMock:
             self.fake.seed(demo_state(self.server, token or DEFAULT_TOKEN))
         else:
             self.fake.seed(seed)
+            operations = self.state.operations
+            if server is not None and server not in operations:
+                known = ", ".join(sorted(operations)) or "none"
+                raise SeedError(f"the seed has no operation {server!r} (its server codes: {known})")
             self.server = pick_server(self.fake.state, server, self.fake.settings.default_server)
+            if self.fake.settings.default_server not in operations and self.server in operations:
+                # Requests that name no server (no Host, no wolkvox_server) reach this operation.
+                self.fake.settings.default_server = self.server
             if (
                 token is not None
                 and self.server in self.state.operations

@@ -84,6 +84,32 @@ def test_a_seed_with_a_token_of_the_marker_gets_it_added(pytester: pytest.Pytest
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+def test_a_server_missing_from_the_seed_is_a_setup_error(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", seed=SEED)
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.wolkvox(seed="seed.yaml", server="0001")
+        def test_seeded(wolkvox):
+            pass
+
+        @pytest.mark.wolkvox(seed="seed.yaml")
+        def test_requests_naming_no_server_reach_the_seeds_operation(wolkvox_live):
+            import httpx
+            body = {"from": "a", "to": "b", "subject": "s", "body": "b", "rp_id": "9"}
+            answer = httpx.post(wolkvox_live.api_url("add_interaction"), json=body,
+                                headers={"wolkvox-token": wolkvox_live.token})
+            assert answer.status_code == 201
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*the seed has no operation '0001' (its server codes: 0042)*"])
+
+
 def test_the_live_server_is_reset_and_reconfigured_for_each_test(pytester: pytest.Pytester) -> None:
     # Run in file order: each test leaves a mess the next one must not see.
     pytester.makepyfile(
