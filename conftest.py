@@ -10,3 +10,7 @@ settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Prints the fuzz figures of tests/hardening at the end of every run, xdist included (a
+# conftest in that folder is not loaded by the xdist controller, which writes the summary).
+pytest_plugins = ["tests.hardening.fuzz_report"]
