@@ -150,6 +150,7 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
     router = WolkvoxRouter(wolkvox.app, other_hosts=options.other_hosts, pass_through=pass_through)
     with router:
         yield router
+        wolkvox.drain()  # let held requests finish before the router closes its transport
 
 
 @pytest.fixture(scope="session")
