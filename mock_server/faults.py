@@ -19,7 +19,7 @@ answer (or the broken connection) is done. Refused calls never consume a fault. 
 error that Wolkvox gives before counting a call (token, maintenance, quota, concurrency...)
 is not counted against the quota either.
 
-Per request, the header ``x-wolkvox-mock-fault`` does the same (see :func:`parse_fault_header`).
+Per request, the header ``x-wolkvox-mock-fault`` does the same (``mock_server.faults_header``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ __all__ = [
     "Fault",
     "FaultError",
     "FaultSet",
-    "parse_fault_header",
+    "Latency",
 ]
 
 FAULT_HEADER = "x-wolkvox-mock-fault"
@@ -331,52 +331,6 @@ class FaultSet:
 def _resolve(fut: asyncio.Future[None]) -> None:
     if not fut.done():
         fut.set_result(None)
-
-
-def _header_latency(text: str) -> Latency:
-    low, sep, high = text.partition("-")
-    try:
-        return (float(low), float(high)) if sep else float(low)
-    except ValueError:
-        raise FaultError(f"latency={text!r}: write seconds (0.2) or a range (0.1-0.5)") from None
-
-
-def parse_fault_header(value: str) -> Fault:
-    """Read ``x-wolkvox-mock-fault``: ``key=value`` directives separated by ``;`` or ``,``.
-
-    Keys: ``error`` (a catalogue key), ``latency`` (seconds, or ``min-max``), ``transport``
-    (``reset``, ``truncate``, ``invalid_json``, ``hang``), ``hang`` (seconds; implies
-    ``transport=hang``). Any other key fills a ``{placeholder}`` of the error's message, e.g.
-    ``error=token_busy; limit=2``. Raises FaultError with the reason.
-    """
-    fault = Fault()
-    for directive in value.replace(",", ";").split(";"):
-        if not directive.strip():
-            continue
-        key, sep, text = (part.strip() for part in directive.partition("="))
-        if not sep or not key or not text:
-            raise FaultError(f"{directive.strip()!r} is not key=value")
-        _apply_directive(fault, key.lower(), text)
-    if fault.values and fault.error is None:
-        raise FaultError(f"unknown directive(s) {sorted(fault.values)}; use error, latency, transport, hang")
-    return fault.validate()
-
-
-def _apply_directive(fault: Fault, key: str, text: str) -> None:
-    if key == "error":
-        fault.error = text
-    elif key == "latency":
-        fault.latency = _header_latency(text)
-    elif key == "transport":
-        fault.transport = text
-    elif key == "hang":
-        fault.transport = "hang"
-        try:
-            fault.hang_seconds = float(text)
-        except ValueError:
-            raise FaultError(f"hang={text!r}: write a number of seconds") from None
-    else:
-        fault.values[key] = text
 
 
 def _check_placeholders(fault: Fault) -> None:

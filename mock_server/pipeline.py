@@ -41,7 +41,8 @@ from starlette.types import Receive, Scope, Send
 
 from contracts.catalogue import OperationSpec, load_catalogue
 from contracts.errors import WolkvoxAPIError
-from mock_server.faults import FAULT_HEADER, Effect, FaultError, parse_fault_header
+from mock_server.faults import FAULT_HEADER, Effect, FaultError
+from mock_server.faults_header import parse_fault_header
 from mock_server.faults_wire import damage_json, reset_connection, send_truncated
 from mock_server.handlers import HANDLERS, Context, Success, UploadedFile
 from mock_server.inbound import (

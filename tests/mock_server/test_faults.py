@@ -11,7 +11,8 @@ import pytest
 
 from contracts.catalogue import load_catalogue
 from mock_server import WolkvoxApp
-from mock_server.faults import Fault, FaultError, FaultSet, parse_fault_header
+from mock_server.faults import Fault, FaultError, FaultSet
+from mock_server.faults_header import parse_fault_header
 from tests.conftest import ADD_INTERACTION, SERVER, TOKEN, VALID_INTERACTION
 
 AUTH = {"wolkvox-token": TOKEN}
