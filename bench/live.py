@@ -224,7 +224,7 @@ def _post_held(port: int, sent: threading.Event) -> None:
 def run_live(
     duration: float = 3.0, rounds: int = 3, threads: int = 2, connections: int = 16, per_thread: int = 500
 ) -> LiveResult:
-    """Warm both servers up, then fake/bare alternated ``rounds`` times, then the refusal run."""
+    """Warm both servers up, then fake and bare in turn ``rounds`` times, then the refusal run."""
     if connections > threads * per_thread:
         raise ValueError("use more tokens than connections, or the gate refuses some requests")
     tokens = threads * per_thread
@@ -234,8 +234,11 @@ def run_live(
         servers = {"fake": fake, "bare": bare}
         for name, server in servers.items():
             run_wrk(server, name, 1, threads, connections, per_thread)  # warm-up, not counted
-        for _ in range(rounds):
-            for name, server in servers.items():
+        for round_ in range(rounds):
+            # Fake first in even rounds, bare first in odd ones: a drift of the machine's load
+            # during the run weighs on both alike.
+            order = list(servers.items()) if round_ % 2 == 0 else list(servers.items())[::-1]
+            for name, server in order:
                 result.runs.append(run_wrk(server, name, duration, threads, connections, per_thread))
         hold_one_request(fake)
         result.runs.append(run_wrk(fake, "refusal", duration, threads, connections, per_thread, HELD_TOKEN))

@@ -31,7 +31,7 @@ class Sizes:
     """How much each benchmark does."""
 
     live_seconds: float = 3.0
-    live_rounds: int = 3
+    live_rounds: int = 5
     connections: int = 16
     inprocess_rounds: int = 15
     inprocess_batch: int = 200
