@@ -1,5 +1,21 @@
 """What Wolkvox promises, independent of the fake: the catalogue, the errors and the client."""
 
+from contracts._client_results import (
+    AgentResult,
+    AgentSkillResult,
+    AudioUploadResult,
+    CountResult,
+    CreateAgentResult,
+    CreateSkillResult,
+    IpResult,
+    LicensesResult,
+    ModuleResult,
+    PredictiveDncResult,
+    RoutingPointInfo,
+    RoutingPointsResult,
+    TokenInfoResult,
+    UploadResult,
+)
 from contracts.asgi import SyncASGITransport
 from contracts.catalogue import (
     Catalogue,
@@ -10,23 +26,9 @@ from contracts.catalogue import (
     load_catalogue,
 )
 from contracts.client import (
-    AgentResult,
-    AgentSkillResult,
     AsyncWolkvoxClient,
-    AudioUploadResult,
-    CountResult,
-    CreateAgentResult,
-    CreateSkillResult,
     InteractionResult,
-    IpResult,
-    LicensesResult,
-    ModuleResult,
-    PredictiveDncResult,
     RetryPolicy,
-    RoutingPointInfo,
-    RoutingPointsResult,
-    TokenInfoResult,
-    UploadResult,
     WolkvoxClient,
     WolkvoxResult,
 )

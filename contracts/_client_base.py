@@ -10,7 +10,7 @@ import types
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_type_hints
 
 import httpx
 
@@ -25,6 +25,9 @@ from contracts.errors import (
     WolkvoxTransportError,
     error_class_for,
 )
+
+if TYPE_CHECKING:
+    from contracts._client_ops import Op, Request
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -323,9 +326,16 @@ class ClientBase:
         }
 
     @staticmethod
-    def _method_of(api: str, family: str) -> str:
-        """The documented method of a catalogued operation (typed methods use it)."""
-        spec = load_catalogue().operation(family, api)
+    def _arguments(op: Op[Any, Any], request: Request) -> dict[str, Any]:
+        """Keyword arguments of ``call`` for a typed operation, with the documented method."""
+        spec = load_catalogue().operation(op.family, op.api)
         if spec is None:
-            raise KeyError(f"{family}.php?api={api} is not in the operation catalogue")
-        return spec.methods[0]
+            raise KeyError(f"{op.family}.php?api={op.api} is not in the operation catalogue")
+        return {
+            "api": op.api,
+            "method": spec.methods[0],
+            "family": op.family,
+            "json": request.json,
+            "params": request.params,
+            "files": request.files,
+        }

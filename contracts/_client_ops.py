@@ -8,7 +8,9 @@ the operation (``api``): on a ``WolkvoxClient`` it is a method that sends the re
 method comes from the catalogue (its first, documented, method), never from here.
 
 Arguments are named after Wolkvox's documented fields (``from_`` where the field is a Python
-keyword); optional ones default to None and are then not sent at all. Ids and counts may be
+keyword); optional ones default to None and are then not sent at all. A builder hands its
+``locals()`` to ``_body`` first thing, so what is sent is exactly its arguments (a test checks
+them against the catalogue's fields). Ids and counts may be
 given as ints (they are sent as text, as documented); yes/no flags as bools or ``"yes"``/``"no"``.
 """
 
@@ -19,22 +21,8 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, overload
 
+from contracts import _client_results as results
 from contracts._client_base import InteractionResult, WolkvoxResult
-from contracts._client_results import (
-    AgentResult,
-    AgentSkillResult,
-    AudioUploadResult,
-    CountResult,
-    CreateAgentResult,
-    CreateSkillResult,
-    IpResult,
-    LicensesResult,
-    ModuleResult,
-    PredictiveDncResult,
-    RoutingPointsResult,
-    TokenInfoResult,
-    UploadResult,
-)
 
 __all__ = ["AsyncOperations", "Op", "Operations", "Request", "SyncOperations", "Upload", "operation"]
 
@@ -58,9 +46,15 @@ class Request:
     files: list[tuple[str, Upload]] | None = None
 
 
-def _sent(**values: Any) -> dict[str, Any]:
-    """The fields to send: None means "not sent"; ids and counts go as text, flags as yes/no."""
-    return {name: _wire(value) for name, value in values.items() if value is not None}
+def _body(arguments: Mapping[str, Any], *, query: str | None = None) -> Request:
+    """The request of a builder whose arguments are exactly the operation's documented fields
+    (it passes ``locals()`` before making any variable of its own): None is not sent, a
+    trailing underscore is dropped (``from_`` -> ``from``), ids and counts go as text, flags as
+    yes/no. ``query`` names the field that goes in the query string instead of the body."""
+    fields = {name.removesuffix("_"): _wire(value) for name, value in arguments.items() if value is not None}
+    if query is None:
+        return Request(json=fields)
+    return Request(json=fields, params={query: fields.pop(query)} if query in fields else {})
 
 
 def _wire(value: Any) -> Any:
@@ -73,10 +67,6 @@ def _wire(value: Any) -> Any:
     return value
 
 
-def _body(**values: Any) -> Request:
-    return Request(json=_sent(**values))
-
-
 class Op(Generic[P, R]):
     """A typed operation: ``build`` (the builder) makes its request, ``kind`` types its answer.
 
@@ -87,6 +77,8 @@ class Op(Generic[P, R]):
         self.kind, self.build, self.family = kind, build, family
         self.api = build.__name__
         self.__doc__ = doc or build.__doc__
+        # What help() and IDEs show for the bound method (worked out once, not per call).
+        self.signature = inspect.signature(build).replace(return_annotation=kind)
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         # The attribute's name is the operation's api (an alias shares another's builder).
@@ -109,7 +101,7 @@ class Op(Generic[P, R]):
         method.__name__ = self.api
         method.__qualname__ = f"{type(obj).__name__}.{self.api}"
         method.__doc__ = self.__doc__
-        method.__signature__ = inspect.signature(self.build).replace(return_annotation=self.kind)  # type: ignore[attr-defined]
+        method.__signature__ = self.signature  # type: ignore[attr-defined]
         return method
 
 
@@ -127,6 +119,7 @@ class Operations:
     depends on the arguments only."""
 
     def _bind(self, op: Op[Any, Any]) -> Callable[..., Any]:
+        """``op`` as a method of this client (each flavour sends it its own way)."""
         raise NotImplementedError
 
     # -- interactions ---------------------------------------------------------------------------
@@ -144,49 +137,48 @@ class Operations:
     ) -> Request:
         """Route an interaction into routing point ``rp_id``'s interaction flow; the result
         names the agent Wolkvox assigned (``agent_id``)."""
-        fields = {"from": from_, "to": to, "subject": subject, "body": body, "rp_id": rp_id}
-        return _body(**fields, fromname=fromname, toname=toname)
+        return _body(locals())
 
     # -- DNC lists and Law 2300 -----------------------------------------------------------------
 
-    @operation(CountResult)
+    @operation(results.CountResult)
     def add_dnc(*, type_call: DncList, telephones: str | Sequence[str]) -> Request:
         """Add telephones to the inbound and/or outbound do-not-call list (``all`` and
         ``inbound/outbound`` mean both); ``count`` is how many were added."""
-        return _body(type_call=type_call, telephones=telephones)
+        return _body(locals())
 
-    @operation(CountResult)
+    @operation(results.CountResult)
     def remove_dnc(*, telephones: str | Sequence[str], type: DncList | None = None) -> Request:
         """Delete telephones (or ``"all"``) from the do-not-call list ``type`` (both when not
         given); ``count`` is how many were deleted."""
-        return _body(telephones=telephones, type=type)
+        return _body(locals())
 
-    @operation(PredictiveDncResult)
+    @operation(results.PredictiveDncResult)
     def block_predictive_dnc(*, id_campaing: Id, id_cliente: Sequence[str]) -> Request:
         """Mark customers of predictive campaign ``id_campaing`` (Wolkvox's spelling) as
         do-not-call."""
-        return _body(id_campaing=id_campaing, id_cliente=id_cliente)
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def block_law2300(*, telephone: str, nit: str | None = None, customer_id: str | None = None) -> Request:
         """Protect a telephone under Colombia's Law 2300 (no contact)."""
-        return _body(nit=nit, telephone=telephone, customer_id=customer_id)
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def free_law2300(*, item: str, value: str, nit: str | None = None, agent_id: Id | None = None) -> Request:
         """Release a customer protected under Law 2300: ``value`` is a telephone when ``item``
         is ``"telephone"``, else a customer id."""
-        return _body(nit=nit, item=item, value=value, agent_id=agent_id)
+        return _body(locals())
 
     # -- agents ---------------------------------------------------------------------------------
 
-    @operation(CreateAgentResult)
+    @operation(results.CreateAgentResult)
     def create_agent(
         *, agent_dni: str, agent_name: str, agent_sso: str | None = None, agent_pass: str | None = None
     ) -> Request:
         """Create an agent; the result has its ``agent_id`` and ``password`` (generated by
         Wolkvox when ``agent_pass`` is not given)."""
-        return _body(agent_dni=agent_dni, agent_name=agent_name, agent_sso=agent_sso, agent_pass=agent_pass)
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def edit_agent(
@@ -198,29 +190,28 @@ class Operations:
         agent_pass: str | None = None,
     ) -> Request:
         """Edit agent ``agent_id`` (sent in the query string, as documented)."""
-        fields = _sent(agent_dni=agent_dni, agent_name=agent_name, agent_sso=agent_sso, agent_pass=agent_pass)
-        return Request(json=fields, params=_sent(agent_id=agent_id))
+        return _body(locals(), query="agent_id")
 
-    @operation(AgentResult)
+    @operation(results.AgentResult)
     def disable_agent(*, agent_id: Id) -> Request:
         """Disable an agent: it receives no more interactions until enabled."""
-        return _body(agent_id=agent_id)
+        return _body(locals())
 
     enable_agent = disable_agent.alias("Enable an agent again.")
 
-    @operation(AgentSkillResult)
+    @operation(results.AgentSkillResult)
     def add_agents_skill(*, skill_id: Id, agent_id: Id, expertise: Id) -> Request:
         """Put an agent in a skill with an expertise level."""
-        return _body(skill_id=skill_id, agent_id=agent_id, expertise=expertise)
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def remove_agents_skill(*, skill_id: Id, agent_id: Id) -> Request:
         """Take an agent out of a skill."""
-        return _body(skill_id=skill_id, agent_id=agent_id)
+        return _body(locals())
 
     # -- skills ---------------------------------------------------------------------------------
 
-    @operation(CreateSkillResult)
+    @operation(results.CreateSkillResult)
     def create_skill(
         *,
         skill_name: str,
@@ -231,7 +222,7 @@ class Operations:
     ) -> Request:
         """Create a skill (``voicemail``, ``welcome_message`` and ``vto`` name audios); the
         result has its ``skill_id``."""
-        return Request(json=_skill(skill_name, description_skill, voicemail, welcome_message, vto))
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def edit_skill(
@@ -245,8 +236,7 @@ class Operations:
     ) -> Request:
         """Change the fields given of skill ``skill_id`` (sent in the query string; Wolkvox
         does not take ``"all"``)."""
-        fields = _skill(skill_name, description_skill, voicemail, welcome_message, vto)
-        return Request(json=fields, params=_sent(skill_id=skill_id))
+        return _body(locals(), query="skill_id")
 
     # -- activity codes -------------------------------------------------------------------------
 
@@ -265,17 +255,7 @@ class Operations:
     ) -> Request:
         """Create activity code ``cod_act`` in group ``type_code`` with its description and
         yes/no flags."""
-        return _body(
-            type_code=type_code,
-            cod_act=cod_act,
-            description_cod_act=description_cod_act,
-            hit=hit,
-            rpc=rpc,
-            chat=chat,
-            studio=studio,
-            voice=voice,
-            interactions=interactions,
-        )
+        return _body(locals())
 
     edit_cod_act = create_cod_act.alias(
         "Change the description and flags given of activity code ``cod_act`` (a code cannot be renamed)."
@@ -284,43 +264,43 @@ class Operations:
     @operation(WolkvoxResult)
     def remove_cod_act(*, type_code: CodeGroup, cod_act: str | Sequence[str]) -> Request:
         """Remove one activity code, or a list of them, from group ``type_code``."""
-        return _body(type_code=type_code, cod_act=cod_act)
+        return _body(locals())
 
     # -- operation-wide -------------------------------------------------------------------------
 
-    @operation(ModuleResult)
+    @operation(results.ModuleResult)
     def disable_module() -> Request:
         """Disable the operation's module: Wolkvox refuses its other calls until enable_module."""
         return Request()
 
     enable_module = disable_module.alias("Enable the operation's module again.")
 
-    @operation(LicensesResult)
+    @operation(results.LicensesResult)
     def edit_licenses(*, call_center: Id | None = None, pbx: Id | None = None) -> Request:
         """Set the contact-center and/or PBX licenses; the result has both counts before and
         after."""
-        return _body(call_center=call_center, pbx=pbx)
+        return _body(locals())
 
-    @operation(IpResult)
+    @operation(results.IpResult)
     def add_ip(*, ip: str, permanent: YesNo | None = None, description: str | None = None) -> Request:
         """Allow an IPv4 address, temporal unless ``permanent`` (at most five permanent ones)."""
-        return _body(ip=ip, permanent=permanent, description=description)
+        return _body(locals())
 
-    @operation(IpResult)
+    @operation(results.IpResult)
     def remove_ip(*, ip: str) -> Request:
         """Remove an IPv4 address from the allowed ones."""
-        return _body(ip=ip)
+        return _body(locals())
 
     @operation(WolkvoxResult)
     def speech_on_demand(
         *, conn_id: str, agent_id: Id, date_ini: str | None = None, date_end: str | None = None
     ) -> Request:
         """Ask for speech analytics of a (stereo, recent) call of ``agent_id``."""
-        return _body(conn_id=conn_id, agent_id=agent_id, date_ini=date_ini, date_end=date_end)
+        return _body(locals())
 
     # -- files ----------------------------------------------------------------------------------
 
-    @operation(UploadResult)
+    @operation(results.UploadResult)
     def upload_file(*, file: Upload) -> Request:
         """Upload a document (PDF, DOCX, TXT or PNG) to wvx Copilot, as multipart part ``file``."""
         return Request(files=[("file", file)])
@@ -328,40 +308,24 @@ class Operations:
     @operation(WolkvoxResult)
     def delete_file(*, filename: str) -> Request:
         """Delete a wvx Copilot document by name."""
-        return _body(filename=filename)
+        return _body(locals())
 
-    @operation(AudioUploadResult)
+    @operation(results.AudioUploadResult)
     def upload_audio(*, files: Sequence[Upload]) -> Request:
         """Upload 1 to 50 audio files (5 MB each at most), as parts ``file1``, ``file2``..."""
         return Request(files=[(f"file{number}", upload) for number, upload in enumerate(files, 1)])
 
     # -- information.php ------------------------------------------------------------------------
 
-    @operation(TokenInfoResult, family="information")
+    @operation(results.TokenInfoResult, family="information")
     def token_info() -> Request:
         """The token's description, daily limit and use today (the call itself counts)."""
         return Request()
 
-    @operation(RoutingPointsResult, family="information")
+    @operation(results.RoutingPointsResult, family="information")
     def routing_points() -> Request:
         """Every routing point of the operation with its flags and last use."""
         return Request()
-
-
-def _skill(
-    skill_name: str | None,
-    description_skill: str | None,
-    voicemail: str | None,
-    welcome_message: str | None,
-    vto: str | None,
-) -> dict[str, Any]:
-    return _sent(
-        skill_name=skill_name,
-        description_skill=description_skill,
-        voicemail=voicemail,
-        welcome_message=welcome_message,
-        vto=vto,
-    )
 
 
 class SyncOperations(Operations):

@@ -46,45 +46,9 @@ from contracts._client_base import (
     transport_error,
 )
 from contracts._client_ops import AsyncOperations, Op, Request, SyncOperations
-from contracts._client_results import (
-    AgentResult,
-    AgentSkillResult,
-    AudioUploadResult,
-    CountResult,
-    CreateAgentResult,
-    CreateSkillResult,
-    IpResult,
-    LicensesResult,
-    ModuleResult,
-    PredictiveDncResult,
-    RoutingPointInfo,
-    RoutingPointsResult,
-    TokenInfoResult,
-    UploadResult,
-)
 from contracts.errors import WolkvoxAPIError, WolkvoxTimeoutError
 
-__all__ = [
-    "AgentResult",
-    "AgentSkillResult",
-    "AsyncWolkvoxClient",
-    "AudioUploadResult",
-    "CountResult",
-    "CreateAgentResult",
-    "CreateSkillResult",
-    "InteractionResult",
-    "IpResult",
-    "LicensesResult",
-    "ModuleResult",
-    "PredictiveDncResult",
-    "RetryPolicy",
-    "RoutingPointInfo",
-    "RoutingPointsResult",
-    "TokenInfoResult",
-    "UploadResult",
-    "WolkvoxClient",
-    "WolkvoxResult",
-]
+__all__ = ["AsyncWolkvoxClient", "InteractionResult", "RetryPolicy", "WolkvoxClient", "WolkvoxResult"]
 
 
 class WolkvoxClient(ClientBase, SyncOperations):
@@ -166,16 +130,7 @@ class WolkvoxClient(ClientBase, SyncOperations):
         self.close()
 
     def _perform(self, op: Op[Any, ResultT], request: Request) -> ResultT:
-        method = self._method_of(op.api, op.family)
-        answer = self.call(
-            op.api,
-            method=method,
-            family=op.family,
-            json=request.json,
-            params=request.params,
-            files=request.files,
-        )
-        return narrow(answer, op.kind)
+        return narrow(self.call(**self._arguments(op, request)), op.kind)
 
     def _attempt(self, request: dict[str, Any], api: str, family: str) -> WolkvoxResult:
         with self._slots.slot():
@@ -260,16 +215,7 @@ class AsyncWolkvoxClient(ClientBase, AsyncOperations):
         await self.aclose()
 
     async def _perform(self, op: Op[Any, ResultT], request: Request) -> ResultT:
-        method = self._method_of(op.api, op.family)
-        answer = await self.call(
-            op.api,
-            method=method,
-            family=op.family,
-            json=request.json,
-            params=request.params,
-            files=request.files,
-        )
-        return narrow(answer, op.kind)
+        return narrow(await self.call(**self._arguments(op, request)), op.kind)
 
     async def _attempt(self, request: dict[str, Any], api: str, family: str) -> WolkvoxResult:
         async with self._slots.slot_async():
