@@ -10,7 +10,8 @@ from typing import Any
 __all__ = ["Journal", "JournalEntry"]
 
 
-@dataclass(frozen=True)
+# Slots: the journal keeps up to ``Settings.journal_size`` entries (10,000 by default).
+@dataclass(frozen=True, slots=True)
 class JournalEntry:
     """What the fake received and what it answered. The token is masked."""
 
