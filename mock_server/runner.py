@@ -32,9 +32,15 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: Seconds ``stop()`` / Ctrl-C waits for requests still in flight (held, hanging on a fault,
+#: stalled in their body) before uvicorn cancels them; their gate slots are freed either way.
+_GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
 def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> uvicorn.Config:
     """Uvicorn settings for a fake: Wolkvox's own ``Server`` header instead of uvicorn's,
-    Apache's 5-second keep-alive, no lifespan (the app has none)."""
+    Apache's 5-second keep-alive, no lifespan (the app has none), and the limits the
+    README's "Reliability" section documents (tested in ``tests/hardening``)."""
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -43,8 +49,25 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         "server_header": False,
         "lifespan": "off",
         "timeout_keep_alive": 5,
-        # A stalled client must not pin a connection for ever.
+        # h11, even when httptools is installed (uvicorn[standard] would pick it): the limits
+        # and the HTTP-layer answers below are h11's, and the ones the tests pin down.
+        "http": "h11",
+        # No WebSocket implementation: an "Upgrade: websocket" request is then served as
+        # plain HTTP (a Wolkvox envelope) instead of reaching the app as a websocket scope.
+        "ws": "none",
+        # Largest header block (request line and headers) h11 buffers: beyond it the request
+        # gets uvicorn's 400 before the app runs. It bounds memory, not time.
         "h11_max_incomplete_event_size": 64 * 1024,
+        # X-Forwarded-For is believed from a proxy on this machine only, whatever
+        # FORWARDED_ALLOW_IPS says: the control plane trusts loopback clients, and with "*"
+        # any client could claim to be 127.0.0.1.
+        "proxy_headers": True,
+        "forwarded_allow_ips": "127.0.0.1,::1",
+        # A held or hanging request must not keep stop() or Ctrl-C waiting for ever.
+        "timeout_graceful_shutdown": _GRACEFUL_SHUTDOWN_SECONDS,
+        # Deliberately unset: limit_concurrency (uvicorn answers 503 beyond it, a 5xx the fake
+        # never gives) and a header-read timeout (h11 has none: a client that stalls holds
+        # only its own connection; the event loop keeps serving the others).
     }
     options.update(overrides)
     return uvicorn.Config(app, **options)

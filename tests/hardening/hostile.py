@@ -25,6 +25,7 @@ __all__ = [
     "FAMILIES",
     "METHODS",
     "bodies",
+    "fault_headers",
     "header_lists",
     "json_values",
     "methods",
@@ -130,14 +131,42 @@ _HUGE = st.integers(1024 * 1024 - 200, 1024 * 1024 + 200).map(
 _ODD = st.sampled_from(
     [b"", b" ", b"null", b"{}", b"[]", b"from=a&to=b", b"NaN", b'{"from": NaN}', b"\xef\xbb\xbf{}"]
 )
-_BODY_PARTS = [_BENT, _ENCODED, _truncated(), _not_utf8(), _DEEP, _DEEP_FIELD, st.binary(max_size=200), _ODD]
-_BODIES = st.one_of([*_BODY_PARTS, st.just(_encode(VALID_INTERACTION))])
-_BODIES_HUGE = st.one_of([*_BODY_PARTS, st.just(_encode(VALID_INTERACTION)), _HUGE])
+_SHALLOW = [_BENT, _ENCODED, _truncated(), _not_utf8(), _DEEP_FIELD, st.binary(max_size=200), _ODD]
+_VALID = st.just(_encode(VALID_INTERACTION))
+_BODIES = {
+    (True, True): st.one_of([*_SHALLOW, _DEEP, _VALID, _HUGE]),
+    (True, False): st.one_of([*_SHALLOW, _DEEP, _VALID]),
+    (False, True): st.one_of([*_SHALLOW, _VALID, _HUGE]),
+    (False, False): st.one_of([*_SHALLOW, _VALID]),
+}
 
 
-def bodies(*, huge: bool = True) -> st.SearchStrategy[bytes]:
-    """Request bodies, mostly hostile, sometimes valid (``huge``: some around 1 MiB)."""
-    return _BODIES_HUGE if huge else _BODIES
+def bodies(*, huge: bool = True, deep: bool = True) -> st.SearchStrategy[bytes]:
+    """Request bodies, mostly hostile, sometimes valid (``huge``: some around 1 MiB;
+    ``deep``: some nested deeper than Python's recursion limit)."""
+    return _BODIES[(deep, huge)]
+
+
+_ODD_DIRECTIVES = (
+    *("latency=0.001", "latency=0-0.001", "latency=-1", "latency=x", "latency=nan", "latency=inf"),
+    *("latency=0.002-0.001", "hang=x", "hang=-1", "hang=nan", "transport=x", "transport=", "=", "error"),
+    *("rp_id=7", "limit=9", "method=PUT", "allowed=GET", "foo=bar", "error=token_busy, limit={x}"),
+)
+_FAULT_DIRECTIVES = st.one_of(
+    st.sampled_from(sorted(CATALOGUE.errors)).map(lambda key: f"error={key}"),
+    st.text(_VCHAR, max_size=12).map(lambda text: f"error={text}"),
+    st.sampled_from(_ODD_DIRECTIVES),
+    st.text(_VCHAR.replace(";", "").replace(",", ""), max_size=20),
+)
+_FAULT_VALUES = st.lists(_FAULT_DIRECTIVES, max_size=4).flatmap(
+    lambda parts: st.sampled_from(["; ", ";", ",", " ; "]).map(lambda sep: sep.join(parts).encode())
+)
+
+
+def fault_headers() -> st.SearchStrategy[bytes]:
+    """Values of ``x-wolkvox-mock-fault``: catalogue errors with odd values, bad latencies,
+    bad syntax. Never a valid transport fault or hang (those leave the envelope on purpose)."""
+    return _FAULT_VALUES
 
 
 def _value_bytes(raw: bytes) -> bytes:

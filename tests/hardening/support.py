@@ -38,6 +38,7 @@ __all__ = [
     "fuzz_app",
     "is_uvicorn_after_400",
     "raw_exchange",
+    "read_answer",
     "reset_socket",
 ]
 

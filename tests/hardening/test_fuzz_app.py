@@ -14,7 +14,7 @@ from hypothesis import given
 from mock_server import WolkvoxApp
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.fuzz_report import record
-from tests.hardening.hostile import bodies, header_lists, requests
+from tests.hardening.hostile import APIS, FAMILIES, bodies, fault_headers, header_lists, requests
 from tests.hardening.support import budget, check_envelope, fuzz_app
 
 Send = Callable[[httpx.Request], httpx.Response]
@@ -64,7 +64,7 @@ def assert_still_serving(app: WolkvoxApp, send: Send) -> None:
 def test_hostile_requests_get_an_envelope(inproc: tuple[WolkvoxApp, Send]) -> None:
     app, send = inproc
 
-    @budget(900)
+    @budget(700)
     @given(req=requests())
     def case(req: dict[str, Any]) -> None:
         exchange(app, send, build(req["method"], req["target"], req["headers"], req["body"]))
@@ -78,7 +78,7 @@ def test_hostile_bodies_with_a_valid_token_get_an_envelope(inproc: tuple[Wolkvox
     app, send = inproc
     auth = [(b"wolkvox-token", TOKEN.encode())]
 
-    @budget(700)
+    @budget(500)
     @given(body=bodies())
     def case(body: bytes) -> None:
         response = exchange(app, send, build("POST", ADD_INTERACTION, auth, body))
@@ -92,7 +92,7 @@ def test_hostile_headers_on_a_valid_call_get_an_envelope(inproc: tuple[WolkvoxAp
     """Repeated, mis-cased, huge and non-ASCII tokens; odd Host and wolkvox_server values."""
     app, send = inproc
 
-    @budget(500)
+    @budget(300)
     @given(headers=header_lists())
     def case(headers: list[tuple[bytes, bytes]]) -> None:
         request = build("POST", ADD_INTERACTION, headers, b"")
@@ -104,15 +104,50 @@ def test_hostile_headers_on_a_valid_call_get_an_envelope(inproc: tuple[WolkvoxAp
     assert_still_serving(app, send)
 
 
+def test_hostile_fault_headers_get_an_envelope(inproc: tuple[WolkvoxApp, Send]) -> None:
+    """``x-wolkvox-mock-fault`` with odd values: an injected catalogue error, or 400 with a hint."""
+    app, send = inproc
+
+    # Shallow bodies only: a deep one with an injected error is the bug shown in
+    # test_an_injected_error_with_a_deeply_nested_body_is_not_a_500 below.
+    @budget(300)
+    @given(fault=fault_headers(), body=bodies(huge=False, deep=False))
+    def case(fault: bytes, body: bytes) -> None:
+        headers = [(b"wolkvox-token", TOKEN.encode()), (b"x-wolkvox-mock-fault", fault)]
+        exchange(app, send, build("POST", ADD_INTERACTION, headers, body))
+
+    case()
+    assert_still_serving(app, send)
+
+
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"])
 def test_every_method_on_every_operation_gets_an_envelope(
     inproc: tuple[WolkvoxApp, Send], method: str
 ) -> None:
-    from tests.hardening.hostile import APIS, FAMILIES
-
     app, send = inproc
     auth = [(b"wolkvox-token", TOKEN.encode())]
     for family in FAMILIES:
         for api in [*APIS, "nope"]:
             exchange(app, send, build(method, f"/api/v2/{family}.php?api={api}", auth, b"{}"))
     assert_still_serving(app, send)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug in mock_server/pipeline.py, _fault_values: json.loads(call.body) raises RecursionError "
+    "on a deeply nested body, and suppress(ValueError, UnicodeDecodeError) lets it through, so an "
+    "injected error (fault or x-wolkvox-mock-fault header) becomes a 500. Fix: suppress RecursionError too.",
+)
+@pytest.mark.parametrize("by", ["header", "fault"])
+def test_an_injected_error_with_a_deeply_nested_body_is_not_a_500(
+    inproc: tuple[WolkvoxApp, Send], by: str
+) -> None:
+    app, send = inproc
+    app.fake.reset()
+    headers = [(b"wolkvox-token", TOKEN.encode())]
+    if by == "header":
+        headers.append((b"x-wolkvox-mock-fault", b"error=routing_point_not_found"))
+    else:
+        app.fake.add_fault(error="routing_point_not_found")
+    response = send(build("POST", ADD_INTERACTION, headers, b"[" * 100_000 + b"]" * 100_000))
+    assert response.status_code == 404, response.text
