@@ -124,6 +124,8 @@ class OperationSpec:
     counts_quota: bool = True
     #: Whether the operation still answers while the module is disabled (enable_module does).
     while_module_disabled: bool = False
+    #: Largest body this operation accepts when more than the fake's general limit (uploads).
+    max_body_bytes: int | None = None
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

@@ -205,7 +205,7 @@ class ApiEndpoint:
         try:
             status, body, hint = await self._answer(call, receive)
             # Journal before sending: a client that has its answer finds the call journaled.
-            journaled = self._journal(call, status, started, hint)
+            journaled = self._journal(call, status, started, hint, body.get("error"))
             await self._send(call, receive, send, *render(status, body, hint))
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
@@ -239,7 +239,7 @@ class ApiEndpoint:
 
     async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
         try:
-            call.body, call.body_too_large = await _read_body(receive, self.fake.settings.max_body_bytes)
+            call.body, call.body_too_large = await _read_body(receive, self._body_limit(call))
             success = await self._run(call, receive)
             assert call.spec is not None
             body: dict[str, Any] = {
@@ -269,8 +269,14 @@ class ApiEndpoint:
         await self._in_flight(call, receive)
         self._inject(call)
         if call.body_too_large:
-            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self.fake.settings.max_body_bytes)
+            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
         return await self._execute(call, spec)
+
+    def _body_limit(self, call: Call) -> int:
+        """The settings' body limit, raised for operations that take large uploads."""
+        spec = self.catalogue.operation(call.family, call.api)
+        own = spec.max_body_bytes if spec is not None and spec.max_body_bytes else 0
+        return max(self.fake.settings.max_body_bytes, own)
 
     def _resolve(self, call: Call) -> OperationSpec:
         spec = self.catalogue.operation(call.family, call.api)
@@ -288,11 +294,11 @@ class ApiEndpoint:
         return spec
 
     def _authenticate(self, call: Call) -> None:
+        call.server = server_from(call.headers, self.fake.settings.default_server)
         token = call.headers.get(TOKEN_HEADER, "")
         if not token.strip():
             hint = missing_token_hint(call.headers, call.query, call.body)
             raise WolkvoxAPIError.from_catalogue("missing_token", hint=hint)
-        call.server = server_from(call.headers, self.fake.settings.default_server)
         found = self.fake.state.find_token(token)
         if found is None or found[0].server != call.server:
             raise WolkvoxAPIError.from_catalogue("invalid_token", hint=self._token_hint(token, call.server))
@@ -413,7 +419,9 @@ class ApiEndpoint:
         with self.fake.lock:
             return HANDLERS[(spec.family, spec.api)](ctx)
 
-    def _journal(self, call: Call, status: int, started: float, hint: str | None) -> bool:
+    def _journal(
+        self, call: Call, status: int, started: float, hint: str | None, error: object = None
+    ) -> bool:
         """Record the call in the journal; True, so callers can note that it is done."""
         self.fake.journal.append(
             JournalEntry(
@@ -425,6 +433,7 @@ class ApiEndpoint:
                 token=mask_token(call.token) if call.token else "",
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                error=error if isinstance(error, str) else None,
                 hint=hint,
                 fault=call.effect.describe() if call.effect else None,
             )

@@ -89,7 +89,8 @@ def test_upload_audio_takes_fifty_files_and_refuses_fifty_one(app, http):
 
 
 def test_upload_audio_refuses_a_file_over_5_mb_and_keeps_none(app, http):
-    app.fake.settings.max_body_bytes = 3 * MAX_AUDIO_BYTES  # the body limit must let the files in
+    # The 1 MiB general body limit is raised for upload_audio by its catalogue entry.
+    assert app.fake.settings.max_body_bytes < MAX_AUDIO_BYTES
     files = [
         ("file1", ("ok.mp3", b"x" * MAX_AUDIO_BYTES, "audio/mpeg")),
         ("file2", ("big.mp3", b"x" * (MAX_AUDIO_BYTES + 1), "audio/mpeg")),
@@ -101,3 +102,15 @@ def test_upload_audio_refuses_a_file_over_5_mb_and_keeps_none(app, http):
     )
     assert _coll(app, "audios") == {}
     assert call(http, "upload_audio", files=files[:1]).status_code == 201
+
+
+def test_uploads_have_their_own_body_limit_and_other_calls_keep_1_mib(app, http):
+    from contracts import load_catalogue
+
+    spec = load_catalogue().operation("configuration", "upload_audio")
+    assert spec is not None and spec.max_body_bytes is not None
+    assert spec.max_body_bytes >= 50 * MAX_AUDIO_BYTES
+    two_mb = [("file1", ("two.mp3", b"x" * (2 * 1024 * 1024), "audio/mpeg"))]
+    assert call(http, "upload_audio", files=two_mb).status_code == 201
+    big = {"from": "a", "to": "b", "subject": "s", "body": "x" * (2 * 1024 * 1024), "rp_id": "1"}
+    assert call(http, "add_interaction", big).status_code == 413

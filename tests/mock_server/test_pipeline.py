@@ -222,3 +222,12 @@ def test_unknown_path_answers_in_the_envelope(http: httpx.Client) -> None:
 def test_operation_of_another_family_is_an_unknown_api(http: httpx.Client) -> None:
     response = http.get("/api/v2/reports_manager.php?api=agent_5", headers=AUTH)
     assert response.json() == UNKNOWN_API
+
+
+def test_journal_names_the_server_and_the_error_of_refusals(app: WolkvoxApp, http: httpx.Client) -> None:
+    http.post(ADD_INTERACTION, json=VALID_INTERACTION)  # no token
+    http.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
+    refused, accepted = app.fake.requests
+    assert (refused.status, refused.server, refused.error, refused.token) == (401, SERVER, "UNAUTHORIZED", "")
+    assert (accepted.status, accepted.error) == (201, None)
+    assert accepted.token == "7465…3030"

@@ -71,7 +71,7 @@ def test_token_in_the_wrong_header(wolkvox, wolkvox_respx):
             "E * expected at least one interaction with subject='Hola', found 0.",
             "E * No interaction was recorded.",
             "E * The fake answered 1 request(s):",
-            "E * POST /api/v2/configuration.php?api=add_interaction server=? -> 401  hint: found a 'wolkvoxtoken' header;*",
+            "E * POST /api/v2/configuration.php?api=add_interaction server=0001 -> 401  hint: found a 'wolkvoxtoken' header;*",
             "E * How to fix: 1 request(s) were refused (status >= 400)*",
         ]
     )
