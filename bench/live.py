@@ -73,10 +73,20 @@ class LiveResult:
         """The median of ``attr`` over the runs against ``target``."""
         return float(statistics.median(getattr(r, attr) for r in self.of(target)))
 
+    def round_ratios(self) -> list[float]:
+        """Fake req/s over bare req/s, round by round (each pair ran back to back)."""
+        return [f.rps / b.rps for f, b in zip(self.of("fake"), self.of("bare"), strict=True)]
+
     @property
     def ratio(self) -> float:
-        """Median fake req/s over median bare req/s."""
-        return self.median("fake", "rps") / self.median("bare", "rps")
+        """The median of the per-round ratios fake / bare (req/s)."""
+        return float(statistics.median(self.round_ratios()))
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Bare's median server CPU per request over the fake's: the throughput ratio of two
+        servers that each have a whole CPU to themselves."""
+        return self.median("bare", "cpu_us") / self.median("fake", "cpu_us")
 
 
 class Server:

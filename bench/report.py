@@ -48,14 +48,13 @@ def _live(result: LiveResult) -> list[str]:
             f"| {med(target, 'cpu_us'):,.0f} | {sum(r.status_errors for r in runs):,} "
             f"| {sum(r.socket_errors for r in runs):,} |"
         )
-    fake, bare = result.of("fake"), result.of("bare")
-    per_round = ", ".join(f"{f.rps / b.rps:.2f}" for f, b in zip(fake, bare, strict=True))
-    cpu_ratio = result.median("bare", "cpu_us") / result.median("fake", "cpu_us")
+    per_round = ", ".join(f"{r:.2f}" for r in result.round_ratios())
     lines += [
         "",
-        f"Ratio fake / bare (median req/s): **{result.ratio:.2f}** (per round: {per_round}). "
-        f"Server CPU per request, bare / fake: {cpu_ratio:.2f}. On the refusal path every request "
-        "is answered 403 (counted above as 4xx).",
+        f"Ratio fake / bare, req/s: **{result.ratio:.2f}**, the median of the rounds ({per_round}). "
+        f"Server CPU per request, bare / fake: **{result.cpu_ratio:.2f}**: the throughput ratio "
+        "when each server has a CPU to itself. On the refusal path every request is answered 403 "
+        "(counted above as 4xx).",
     ]
     return lines
 
@@ -99,7 +98,12 @@ def _goals(live: LiveResult | None, inprocess: InProcessResult, memory: dict[str
     lines = ["## Goals", "", "| goal | measured | met |", "| --- | ---: | :---: |"]
     if live is not None:
         lines.append(
-            f"| live fake / bare >= {GOAL_LIVE} (journal on) | {live.ratio:.2f} | {_met(live.ratio >= GOAL_LIVE)} |"
+            f"| live fake / bare >= {GOAL_LIVE} (journal on; req/s, median of rounds) | {live.ratio:.2f} "
+            f"| {_met(live.ratio >= GOAL_LIVE)} |"
+        )
+        lines.append(
+            f"| live fake / bare >= {GOAL_LIVE} (journal on; server CPU per request) | {live.cpu_ratio:.2f} "
+            f"| {_met(live.cpu_ratio >= GOAL_LIVE)} |"
         )
     asgi = inprocess.ratio(ASGI)
     lines.append(
