@@ -165,7 +165,8 @@ def _first(item: tuple[tuple[int, int, str], str]) -> tuple[int, int, str]:
 @lru_cache(maxsize=4096)  # every add_interaction ranks the same few agent ids again
 def _agent_sort_key(agent_id: str) -> tuple[int, int, str]:
     # Numeric ids sort as numbers (1002 before 10001), others after them, as text.
-    return (0, int(agent_id), "") if agent_id.isdigit() else (1, 0, agent_id)
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return (0, int(agent_id), "") if agent_id.isdecimal() else (1, 0, agent_id)
 
 
 @dataclass

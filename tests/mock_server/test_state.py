@@ -57,3 +57,9 @@ def test_export_and_from_dict_round_trip() -> None:
 def test_tokens_are_masked() -> None:
     assert mask_token("746573742d3230323631313237") == "7465…3237"
     assert mask_token("short") == "*****"
+
+
+def test_agent_ids_that_are_digits_but_not_decimal_sort_as_text() -> None:
+    # "²".isdigit() is True but int("²") fails: such an id must not break round robin.
+    op, rp = operation_with({"²": True, "7": True})
+    assert [op.assign(rp) for _ in range(3)] == ["7", "²", "7"]
