@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from starlette.datastructures import Headers, UploadFile
@@ -37,10 +38,14 @@ _NEAR_MISS_HEADERS = ("wolkvoxtoken", "wolkvox_token", "x-wolkvox-token", "token
 
 def server_from(headers: Mapping[str, str], default: str) -> str:
     """The server code: from ``Host: wv{code}.wolkvox.com``, else ``wolkvox_server``, else default."""
-    match = _HOST.match(headers.get("host", ""))
-    if match:
-        return match.group(1)
-    return headers.get(SERVER_HEADER, "").strip() or default
+    return _server_of_host(headers.get("host", "")) or headers.get(SERVER_HEADER, "").strip() or default
+
+
+@lru_cache(maxsize=256)
+def _server_of_host(host: str) -> str | None:
+    # Every request of a client repeats its Host: match the pattern once per host.
+    match = _HOST.match(host)
+    return match.group(1) if match else None
 
 
 def missing_token_hint(headers: Mapping[str, str], query: Mapping[str, str], raw_body: bytes) -> str:

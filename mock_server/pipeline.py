@@ -75,6 +75,11 @@ _BASE_HEADERS: list[tuple[bytes, bytes]] = [
     (b"keep-alive", b"timeout=5, max=100"),
 ]
 
+# json.dumps builds a new encoder per call when given separators; one shared encoder is cheaper.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+# Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
+_QUERY_CACHE_SIZE = 256
+
 #: The checks of the pipeline, in order: (what is checked, catalogue key of the refusal).
 CHECKS: tuple[tuple[str, str], ...] = (
     ("the api exists in this endpoint family", "unknown_api"),
@@ -124,7 +129,7 @@ def render(
     status: int, body: dict[str, Any], hint: str | None = None
 ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode)."""
-    payload = json.dumps(body, separators=(",", ":")).encode()
+    payload = _ENCODE(body).encode()
     headers = [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())]
     if hint:
         # Header values must be latin-1; hints are ASCII by construction but be safe.
@@ -190,6 +195,15 @@ class ApiEndpoint:
     def __init__(self, fake: WolkvoxFake) -> None:
         self.fake = fake
         self.catalogue = load_catalogue()
+        self._queries: dict[bytes, QueryParams] = {}
+
+    def _query(self, raw: bytes) -> QueryParams:
+        query = self._queries.get(raw)
+        if query is None:
+            if len(self._queries) >= _QUERY_CACHE_SIZE:
+                self._queries.clear()
+            query = self._queries[raw] = QueryParams(raw)
+        return query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
@@ -198,7 +212,7 @@ class ApiEndpoint:
             family=scope["path_params"]["family"],
             api="",
             headers=Headers(scope=scope),
-            query=QueryParams(scope.get("query_string", b"")),
+            query=self._query(scope.get("query_string", b"")),
         )
         call.api = call.query.get("api", "")
         status, hint, journaled = 0, None, False

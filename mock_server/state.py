@@ -190,11 +190,17 @@ class State:
 
     def find_token(self, token: str) -> tuple[Operation, Token] | None:
         """The operation and token record for a token string, if it exists anywhere."""
-        server = self._token_index.get(token)
-        if server is None:
-            return None
-        op = self.operations[server]
-        return op, op.tokens[token]
+        found = self._lookup(token)
+        if found is None:
+            # Tokens may have been added to or removed from ``op.tokens`` directly: rebuild once.
+            self.reindex()
+            found = self._lookup(token)
+        return found
+
+    def _lookup(self, token: str) -> tuple[Operation, Token] | None:
+        op = self.operations.get(self._token_index.get(token, ""))
+        record = op.tokens.get(token) if op is not None else None
+        return None if op is None or record is None else (op, record)
 
     def record_interaction(
         self, *, time: str, op: Operation, token: str, rp_id: str, agent_id: str, fields: dict[str, str]

@@ -63,3 +63,13 @@ def test_agent_ids_that_are_digits_but_not_decimal_sort_as_text() -> None:
     # "²".isdigit() is True but int("²") fails: such an id must not break round robin.
     op, rp = operation_with({"²": True, "7": True})
     assert [op.assign(rp) for _ in range(3)] == ["7", "²", "7"]
+
+
+def test_tokens_changed_directly_are_found_or_forgotten() -> None:
+    op, _ = operation_with({"1": True})
+    state = State()
+    state.add_operation(op)
+    op.tokens["added-directly-123"] = Token(token="added-directly-123")
+    assert state.find_token("added-directly-123") == (op, op.tokens["added-directly-123"])
+    del op.tokens["added-directly-123"]
+    assert state.find_token("added-directly-123") is None
