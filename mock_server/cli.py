@@ -159,3 +159,82 @@ def serve(
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
     click.echo("wolkvox-mock stopped.")
+
+
+@main.command()
+@click.argument("base_url")
+@click.option(
+    "--server",
+    required=True,
+    envvar="WOLKVOX_TARGET_SERVER",
+    help="Server code the token belongs to (e.g. 0042).",
+)
+@click.option(
+    "--token",
+    required=True,
+    envvar="WOLKVOX_TARGET_TOKEN",
+    help="A token of that server (or WOLKVOX_TARGET_TOKEN).",
+)
+@click.option("--rp-id", help="Routing point that receives the one add_interaction of --allow-writes.")
+@click.option(
+    "--allow-writes",
+    is_flag=True,
+    help="Also send one add_interaction to --rp-id (it creates an interaction).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on deviations from our inferences [I] too, not only from documented facts.",
+)
+@click.option(
+    "--gate-burst",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 10),
+    help="Without a fake's control plane, try the token gate with N concurrent read-only calls.",
+)
+@click.option(
+    "--control-plane/--no-control-plane",
+    default=None,
+    help="Use a wolkvox-mock control plane to hold requests (default: when BASE_URL is on this machine).",
+)
+@click.option("--admin-token", help="Admin token of a remote wolkvox-mock's control plane.")
+@click.option(
+    "--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1), help="Seconds per call."
+)
+@click.option("--dry-run", is_flag=True, help="Print the checks and the calls they would make, and stop.")
+def check(
+    base_url: str,
+    server: str,
+    token: str,
+    rp_id: str | None,
+    allow_writes: bool,
+    strict: bool,
+    gate_burst: int,
+    control_plane: bool | None,
+    admin_token: str | None,
+    timeout: float,
+    dry_run: bool,
+) -> None:
+    """Check BASE_URL (a fake, or https://wv{server}.wolkvox.com) against the Wolkvox contract.
+
+    Read-only unless --allow-writes. Exit status 0 when the target conforms, 1 when a check
+    deviates (each deviation is named, expected against seen), 3 when it cannot be reached.
+    """
+    from contracts.conformance import Target
+    from contracts.conformance.console import run_command
+
+    if allow_writes and not rp_id:
+        raise click.UsageError(
+            "--allow-writes needs --rp-id: the routing point that receives the interaction"
+        )
+    target = Target(base_url.rstrip("/"), server, token, rp_id, allow_writes, timeout)
+    status = run_command(
+        target,
+        dry_run=dry_run,
+        strict=strict,
+        gate_burst=gate_burst,
+        control_plane=control_plane,
+        admin_token=admin_token,
+    )
+    sys.exit(status)

@@ -1,0 +1,81 @@
+"""``wolkvox-mock check`` on a terminal: the plan (how many calls, before any is made), the
+report in colour, and the exit status."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import click
+
+from contracts.conformance.checks import Check
+from contracts.conformance.probe import Target, TargetUnreachable
+from contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
+
+__all__ = ["plan_lines", "run_command"]
+
+_COLOURS = {"PASS": "green", "FAIL": "red", "SKIP": "yellow"}
+
+
+def _cost(check: Check, gate_burst: int) -> int:
+    return max(check.planned_calls(), gate_burst) if check.name == "token_gate" else check.planned_calls()
+
+
+def plan_lines(checks: Sequence[Check], gate_burst: int = 0) -> list[str]:
+    """What will run and what it costs: at most N calls, M of them with the token."""
+    total = sum(_cost(c, gate_burst) for c in checks)
+    with_token = sum(_cost(c, gate_burst) for c in checks if c.uses_token)
+    lines = [
+        f"Plan: {len(checks)} checks, at most {total} calls; {with_token} carry the token "
+        "(real Wolkvox may count each against the token's daily quota)."
+    ]
+    lines += [f"  {c.name:<32} {_cost(c, gate_burst):>2} call(s)  {c.summary}" for c in checks]
+    return lines
+
+
+def _styled(line: str) -> str:
+    mark = line[:4]
+    if mark in _COLOURS:
+        return click.style(mark, fg=_COLOURS[mark], bold=True) + line[4:]
+    if line.lstrip().startswith("x "):
+        return click.style(line, fg="red")
+    return line
+
+
+def run_command(
+    target: Target,
+    *,
+    dry_run: bool = False,
+    strict: bool = False,
+    gate_burst: int = 0,
+    control_plane: bool | None = None,
+    admin_token: str | None = None,
+) -> int:
+    """Print the plan, run the checks (unless ``dry_run``), print the report; the exit status."""
+    checks = plan(target)
+    for line in plan_lines(checks, gate_burst):
+        click.echo(line)
+    if not target.allow_writes:
+        click.echo(
+            "Read-only: nothing is created on the target (--allow-writes --rp-id ID adds one add_interaction)."
+        )
+    if dry_run:
+        return 0
+    click.echo("")
+    try:
+        report = asyncio.run(
+            run_checks(
+                target,
+                checks=checks,
+                control_plane=control_plane,
+                admin_token=admin_token,
+                gate_burst=gate_burst,
+                strict=strict,
+            )
+        )
+    except TargetUnreachable as exc:
+        click.secho(f"cannot reach {target.base_url}: {exc}", fg="red", err=True)
+        return EXIT_UNREACHABLE
+    for line in report.format().splitlines():
+        click.echo(_styled(line))
+    return report.exit_code

@@ -1,0 +1,160 @@
+"""Running the checks against a target, and the report: what deviates, expected against seen,
+and how many calls were made (Wolkvox counts them against the token's daily quota)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from contracts.conformance.checks import Check, Context, all_checks
+from contracts.conformance.gate import ControlPlaneHolder, Holder
+from contracts.conformance.probe import CheckResult, Probe, Target
+
+__all__ = ["Report", "plan", "run_checks", "run_checks_sync"]
+
+#: Exit status of ``wolkvox-mock check``.
+EXIT_CONFORMS, EXIT_DEVIATES, EXIT_UNREACHABLE = 0, 1, 3
+_MARKS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}
+
+
+@dataclass
+class Report:
+    """The results of one run. ``strict`` counts deviations from our inferences ([I]) too."""
+
+    target: Target
+    results: list[CheckResult] = field(default_factory=list)
+    calls: int = 0
+    calls_with_token: int = 0
+    control_calls: int = 0
+    strict: bool = False
+
+    @property
+    def deviations(self) -> list[tuple[CheckResult, list[str]]]:
+        """Failed checks with one line per deviation."""
+        return [
+            (r, _lines(r, strict=self.strict))
+            for r in self.results
+            if r.outcome(strict=self.strict) == "fail"
+        ]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no check failed."""
+        return not self.deviations
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the target conforms, 1 otherwise."""
+        return EXIT_CONFORMS if self.conforms else EXIT_DEVIATES
+
+    def format(self) -> str:
+        """The report as text: one line per check, the deviations under it, the call count."""
+        lines = [_header(self.target, self.strict), ""]
+        for result in self.results:
+            lines += _result_lines(result, strict=self.strict)
+        lines += ["", self.calls_line(), self.verdict()]
+        return "\n".join(lines)
+
+    def calls_line(self) -> str:
+        """How many calls were made, and how many may count against the quota."""
+        line = (
+            f"Calls made: {self.calls} ({self.calls_with_token} with the token: each may count "
+            "against its daily quota of licenses x 1000)"
+        )
+        if self.control_calls:
+            line += f"; {self.control_calls} to the fake's control plane"
+        return line + "."
+
+    def verdict(self) -> str:
+        """One sentence: conforms, or how many checks deviate."""
+        failed = len(self.deviations)
+        if not failed:
+            return "Result: the target conforms to the contract."
+        return f"Result: {failed} check(s) deviate from the contract (exit status {EXIT_DEVIATES})."
+
+
+def _mask(token: str) -> str:
+    # Reports end up in CI logs: never print a whole token.
+    return f"{token[:4]}…{token[-4:]}" if len(token) > 10 else "*" * len(token)
+
+
+def _header(target: Target, strict: bool) -> str:
+    mode = "writes allowed" if target.allow_writes else "read-only"
+    scope = "all facts" if strict else "documented facts (D/C); our inferences (I) are notes"
+    return f"wolkvox-mock check {target.base_url}  server {target.server}  token {_mask(target.token)}  ({mode}; failing on {scope})"
+
+
+def _lines(result: CheckResult, *, strict: bool) -> list[str]:
+    return [
+        f"[{f.tag}] {f.aspect}: expected {f.expected}; seen {f.seen}" for f in result.failures(strict=strict)
+    ]
+
+
+def _result_lines(result: CheckResult, *, strict: bool) -> list[str]:
+    outcome = result.outcome(strict=strict)
+    lines = [f"{_MARKS[outcome]}  {result.name:<32} {result.summary}"]
+    if outcome == "skip":
+        lines.append(f"      {result.skipped}")
+    lines += [f"      x {line}" for line in _lines(result, strict=strict)]
+    notes = [f for f in result.findings if not f.ok and f.tag == "I" and not strict]
+    lines += [f"      note [I] {f.aspect}: ours {f.expected}; seen {f.seen}" for f in notes]
+    return lines
+
+
+def plan(target: Target, checks: Sequence[Check] | None = None) -> list[Check]:
+    """The checks that will run: the write only with ``allow_writes`` and an ``rp_id``."""
+    checks = all_checks() if checks is None else checks
+    return [c for c in checks if not c.writes or (target.allow_writes and target.rp_id)]
+
+
+async def _holder(
+    probe: Probe, holder: Holder | None, control_plane: bool | None, admin: str | None
+) -> Holder | None:
+    if holder is not None or control_plane is False:
+        return holder
+    if control_plane is None and not probe.target.is_loopback:
+        return None
+    candidate = ControlPlaneHolder(probe, admin)
+    return candidate if await candidate.available() else None
+
+
+async def run_checks(
+    target: Target,
+    *,
+    checks: Iterable[Check] | None = None,
+    holder: Holder | None = None,
+    control_plane: bool | None = None,
+    admin_token: str | None = None,
+    gate_burst: int = 0,
+    strict: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Report:
+    """Run the checks against ``target``; returns the report.
+
+    ``holder`` keeps requests in flight for the token gate check (``FakeHolder(fake, token)``
+    for a fake in this process). Otherwise the fake's control plane is used when
+    ``control_plane`` is True, or None (the default) and the target is on this machine.
+    Raises ``TargetUnreachable`` when the target gives no HTTP answer.
+    """
+    report = Report(target, strict=strict)
+    async with httpx.AsyncClient(
+        base_url=target.base_url, timeout=target.timeout, transport=transport
+    ) as client:
+        probe = Probe(target, client)
+        try:
+            ctx = Context(probe, await _holder(probe, holder, control_plane, admin_token), gate_burst)
+            for check in plan(target, None if checks is None else list(checks)):
+                report.results.append(await check.run(ctx))
+        finally:
+            report.calls, report.calls_with_token = probe.calls, probe.calls_with_token
+            report.control_calls = probe.control_calls
+    return report
+
+
+def run_checks_sync(target: Target, **options: Any) -> Report:
+    """``run_checks`` from synchronous code (it starts its own event loop)."""
+    return asyncio.run(run_checks(target, **options))
