@@ -24,7 +24,7 @@ import httpx
 from contracts.catalogue import load_catalogue
 from contracts.conformance.probe import CheckResult, Exchange, Finding, Probe, refusal_findings
 
-__all__ = ["ControlPlaneHolder", "FakeHolder", "Holder", "HoldsTokens", "check_token_gate"]
+__all__ = ["ControlPlaneHolder", "FakeHolder", "HoldRefused", "Holder", "HoldsTokens", "check_token_gate"]
 
 NAME = "token_gate"
 SUMMARY = (
@@ -34,6 +34,10 @@ SUMMARY = (
 MOST_ADMITTED = 2
 _WAIT = 5.0
 _SLICE = 0.25
+
+
+class HoldRefused(Exception):
+    """The target will not hold the token's requests."""
 
 
 class Holder(Protocol):
@@ -105,8 +109,10 @@ class ControlPlaneHolder:
         return response.status_code == 200 and "on_hold" in response.text
 
     async def hold(self) -> None:
-        """POST the hold."""
-        (await self._call("POST")).raise_for_status()
+        """POST the hold (``HoldRefused`` when the fake will not, e.g. for a token it lacks)."""
+        response = await self._call("POST")
+        if response.status_code != 200:
+            raise HoldRefused(f"HTTP {response.status_code} {response.text[:160]}")
 
     async def wait_held(self, count: int, timeout: float) -> bool:
         """GET with ``?wait=`` in short slices (the control plane answers 408 when a slice
@@ -170,7 +176,11 @@ def _refused(result: CheckResult, exchange: Exchange, admitted: int) -> CheckRes
 
 async def _with_holder(probe: Probe, holder: Holder, result: CheckResult) -> CheckResult:
     held: list[asyncio.Task[Exchange]] = []
-    await holder.hold()
+    try:
+        await holder.hold()
+    except HoldRefused as exc:
+        result.skipped = f"the fake's control plane would not hold the token's requests: {exc}"
+        return result
     try:
         for _ in range(MOST_ADMITTED + 1):
             call = asyncio.ensure_future(_empty_call(probe))

@@ -301,6 +301,9 @@ def success_findings(ex: Exchange, spec: OperationSpec) -> list[Finding]:
     )
     if body is None:
         return findings
+    if body.get("error") is not None:
+        refused = f"{body.get('code')!r} {body.get('error')}: {body.get('msg')}"
+        findings.append(_check("answer", "a success", f"a refusal, {refused}", "D", False))
     example_code = (spec.success.example or {}).get("code")
     code_tag: Tag = "D" if example_code == spec.success.code else "I"
     pattern = re.compile(template_pattern(spec.success.msg))

@@ -70,11 +70,27 @@ class Report:
         return line + "."
 
     def verdict(self) -> str:
-        """One sentence: conforms, or how many checks deviate."""
+        """One sentence: conforms, or how many checks deviate (and a hint when the token
+        itself was refused, the likeliest cause of many deviations at once)."""
         failed = len(self.deviations)
         if not failed:
             return "Result: the target conforms to the contract."
-        return f"Result: {failed} check(s) deviate from the contract (exit status {EXIT_DEVIATES})."
+        verdict = f"Result: {failed} check(s) deviate from the contract (exit status {EXIT_DEVIATES})."
+        if self._token_refused():
+            verdict += (
+                "\nHint: the target refused the token itself (PLEASE VALIDATE TOKEN): check --token, "
+                "and that --server is the server it belongs to."
+            )
+        return verdict
+
+    def _token_refused(self) -> bool:
+        return any(
+            "'PLEASE VALIDATE TOKEN'" in f.seen
+            for r in self.results
+            if r.name != "invalid_token"
+            for f in r.findings
+            if not f.ok
+        )
 
 
 def _mask(token: str) -> str:

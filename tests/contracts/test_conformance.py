@@ -165,3 +165,16 @@ def test_target_from_env_needs_server_and_token() -> None:
         "WOLKVOX_TARGET_RP_ID": "5",
     }
     assert Target.from_env(env) == Target("https://wv0042.wolkvox.com", "0042", "t", "5", True)
+
+
+def test_a_refused_token_is_explained_and_the_gate_skipped(served: LiveServer) -> None:
+    result = CliRunner().invoke(
+        main, ["check", served.url, "--server", SERVER, "--token", "not-a-token-of-0001"]
+    )
+    assert result.exit_code == 1
+    assert (
+        "x [D] answer: expected a success; seen a refusal, 403 FORBIDDEN: PLEASE VALIDATE TOKEN"
+        in result.output
+    )
+    assert "SKIP  token_gate" in result.output and "would not hold" in result.output
+    assert "Hint: the target refused the token itself" in result.output
