@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import socket
 import threading
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 import uvicorn
 
 from mock_server.app import WolkvoxApp
 from mock_server.fake import WolkvoxFake
+from mock_server.state import mask_token
 
 __all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
 
@@ -70,7 +74,35 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         # only its own connection; the event loop keeps serving the others).
     }
     options.update(overrides)
-    return uvicorn.Config(app, **options)
+    config = uvicorn.Config(app, **options)
+    # After Config(): it (re)configures logging, which keeps a logger's filters.
+    _mask_access_log()
+    return config
+
+
+class _MaskTokens(logging.Filter):
+    """Masks tokens in uvicorn's access log lines, as the journal does: the control plane
+    takes a token in its URL (``/holds/{token}``, ``/requests?token=``), and clients put one
+    in the query string by mistake."""
+
+    _TOKEN_IN_URL = re.compile(r"(/holds/|[?&;](?:token|wolkvox[-_]?token)=)([^/?&;#\s]+)", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn logs (client, method, path and query, HTTP version, status).
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
+            path = self._TOKEN_IN_URL.sub(lambda m: m.group(1) + mask_token(unquote(m.group(2))), args[2])
+            record.args = (*args[:2], path, *args[3:])
+        return True
+
+
+_ACCESS_MASK = _MaskTokens()
+
+
+def _mask_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if _ACCESS_MASK not in access.filters:
+        access.addFilter(_ACCESS_MASK)
 
 
 class LiveServer:

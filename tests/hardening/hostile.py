@@ -268,6 +268,7 @@ _PATHS = st.one_of(
     st.text(_PATH_CHARS, max_size=20).map(lambda f: f"/api/v2/{f}.php"),
     st.sampled_from(["/", "//api/v2/configuration.php", "/api/v2/../v2/configuration.php", "/api/v1/x.php"]),
     st.sampled_from(["/api/v2/%63onfiguration.php", "/api/v2/configuration.php/extra", "/%ff%fe", "/%00"]),
+    st.sampled_from(["/x%0Ay", "/%0D%0A", "/api/v2/config%0Auration.php", "/__wolkvox_mock__%0A/state"]),
     st.text(_PATH_CHARS, max_size=40).map(lambda p: "/" + p),
     st.integers(1, 20_000).map(lambda n: "/" + "a" * n),
 )

@@ -15,7 +15,7 @@ from mock_server import WolkvoxApp
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.fuzz_report import record
 from tests.hardening.hostile import APIS, FAMILIES, bodies, fault_headers, header_lists, requests
-from tests.hardening.support import budget, check_envelope, fuzz_app
+from tests.hardening.support import budget, check_envelope, fuzz_app, is_router_default_404
 
 Send = Callable[[httpx.Request], httpx.Response]
 _BASE = httpx.URL(BASE_URL)
@@ -46,7 +46,9 @@ def exchange(app: WolkvoxApp, send: Send, request: httpx.Request) -> httpx.Respo
     app.fake.reset()
     response = send(request)
     record("app", response.status_code)
-    check_envelope(response.status_code, response.content, request.method)
+    content_type = response.headers.get("content-type", "")
+    if not is_router_default_404(request.url.raw_path, response.status_code, content_type, response.content):
+        check_envelope(response.status_code, response.content, request.method)
     return response
 
 
