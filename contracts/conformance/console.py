@@ -12,24 +12,31 @@ from contracts.conformance.checks import Check
 from contracts.conformance.probe import Target, TargetUnreachable
 from contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
 
-__all__ = ["plan_lines", "run_command"]
+__all__ = ["gate_calls", "plan_lines", "run_command"]
 
 _COLOURS = {"PASS": "green", "FAIL": "red", "SKIP": "yellow"}
 
 
-def _cost(check: Check, gate_burst: int) -> int:
-    return max(check.planned_calls(), gate_burst) if check.name == "token_gate" else check.planned_calls()
+def _cost(check: Check, gate_calls: int) -> int:
+    return gate_calls if check.name == "token_gate" else check.planned_calls()
 
 
-def plan_lines(checks: Sequence[Check], gate_burst: int = 0) -> list[str]:
+def gate_calls(target: Target, *, control_plane: bool | None, gate_burst: int) -> int:
+    """Calls the gate check will make: 3 with a fake's holds, the burst, else none (skipped)."""
+    if control_plane or (control_plane is None and target.is_loopback):
+        return 3
+    return gate_burst if gate_burst > 1 else 0
+
+
+def plan_lines(checks: Sequence[Check], gate_calls: int = 3) -> list[str]:
     """What will run and what it costs: at most N calls, M of them with the token."""
-    total = sum(_cost(c, gate_burst) for c in checks)
-    with_token = sum(_cost(c, gate_burst) for c in checks if c.uses_token)
+    total = sum(_cost(c, gate_calls) for c in checks)
+    with_token = sum(_cost(c, gate_calls) for c in checks if c.uses_token)
     lines = [
         f"Plan: {len(checks)} checks, at most {total} calls; {with_token} carry the token "
         "(real Wolkvox may count each against the token's daily quota)."
     ]
-    lines += [f"  {c.name:<32} {_cost(c, gate_burst):>2} call(s)  {c.summary}" for c in checks]
+    lines += [f"  {c.name:<32} {_cost(c, gate_calls):>2} call(s)  {c.summary}" for c in checks]
     return lines
 
 
@@ -53,7 +60,7 @@ def run_command(
 ) -> int:
     """Print the plan, run the checks (unless ``dry_run``), print the report; the exit status."""
     checks = plan(target)
-    for line in plan_lines(checks, gate_burst):
+    for line in plan_lines(checks, gate_calls(target, control_plane=control_plane, gate_burst=gate_burst)):
         click.echo(line)
     if not target.allow_writes:
         click.echo(

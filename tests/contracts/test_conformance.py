@@ -178,3 +178,18 @@ def test_a_refused_token_is_explained_and_the_gate_skipped(served: LiveServer) -
     )
     assert "SKIP  token_gate" in result.output and "would not hold" in result.output
     assert "Hint: the target refused the token itself" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "cost"),
+    [
+        ([], "at most 8 calls; 6 carry the token"),
+        (["--gate-burst", "3"], "at most 11 calls; 9 carry the token"),
+        (["--allow-writes", "--rp-id", "7"], "at most 9 calls; 7 carry the token"),
+    ],
+)
+def test_dry_run_against_real_wolkvox_prints_the_cost_and_calls_nothing(extra: list[str], cost: str) -> None:
+    # A dry run makes no call at all, so a real Wolkvox URL is safe here.
+    result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", *extra)
+    assert result.exit_code == 0, result.output
+    assert cost in result.output
