@@ -29,6 +29,12 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
+# The hardening suite with many more cases than `make test`: every fuzz budget times
+# FUZZ_SCALE, on Hypothesis's "fuzz" profile; the figures print at the end of the run.
+FUZZ_SCALE ?= 25
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz WOLKVOX_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest -n 2 --timeout 3600 tests/hardening $(ARGS)
+
 # Benchmarks (bench/): wrk comes from Debian and is installed on first use; the report is
 # printed and written to bench/RESULTS.md. ARGS="--quick" for a fast smoke run.
 bench: $(STAMP)
