@@ -77,8 +77,8 @@ def fuzz_app(*, concurrency_limit: int = 1, **options: Any) -> WolkvoxApp:
 
 
 def client_for(url: str, **options: Any) -> httpx.Client:
-    """An httpx client for a live server, with TCP_NODELAY: httpx writes the headers and the
-    body separately, and with Nagle on, the body may wait ~40 ms for the server's delayed ACK."""
+    """An httpx client for a live server, with TCP_NODELAY on our side too: httpx writes the
+    headers and the body separately, and Nagle could hold the body for a delayed ACK."""
     nodelay = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
     return httpx.Client(
         base_url=url, transport=httpx.HTTPTransport(socket_options=nodelay), timeout=10, **options
