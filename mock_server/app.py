@@ -54,5 +54,8 @@ def create_app(
         Route("/{path:path}", _NotFound()),
     ]
     app = WolkvoxApp(routes=routes)
+    # Targets no route can match (absolute-form, "*", CONNECT's host:port, a path holding a
+    # newline) would otherwise get Starlette's plain-text 404: answer in the envelope too.
+    app.router.default = _NotFound()
     app.fake = fake
     return app

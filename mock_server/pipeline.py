@@ -180,7 +180,7 @@ def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, o
         found["limit"] = limits[spec.key]
     if call.spec is not None:
         found["allowed"] = ", ".join(call.spec.methods)
-    with suppress(ValueError, UnicodeDecodeError):
+    with suppress(ValueError, UnicodeDecodeError, RecursionError):
         body = json.loads(call.body or b"null")
         if isinstance(body, dict):
             found.update({k: v for k, v in body.items() if isinstance(v, str | int)})

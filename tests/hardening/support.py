@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 import h11
 import httpx
@@ -37,7 +36,6 @@ __all__ = [
     "check_envelope",
     "client_for",
     "fuzz_app",
-    "is_router_default_404",
     "is_uvicorn_after_400",
     "raw_exchange",
     "read_answer",
@@ -135,18 +133,6 @@ def is_uvicorn_after_400(record: logging.LogRecord) -> bool:
     """Whether a logged error is one of uvicorn's quirks after its own 400 (see above)."""
     exc = record.exc_info[1] if record.exc_info else None
     return isinstance(exc, h11.LocalProtocolError) and _UVICORN_AFTER_400.search(str(exc)) is not None
-
-
-def is_router_default_404(target: bytes, status: int | None, content_type: str, body: bytes) -> bool:
-    """Starlette's own plain-text 404, for a target that no route can match: one that does
-    not start with "/" (absolute-form, "*", CONNECT's host:port) or whose decoded path holds
-    a newline (route patterns end at one). The bug shown by the strict xfail
-    ``test_targets_no_route_matches_get_an_envelope``; the fuzz tolerates it there only, so
-    as to look for other problems. Delete this once the app has a default route."""
-    path = unquote(target.split(b"?", 1)[0].decode("latin-1"))
-    unmatchable = not path.startswith("/") or "\n" in path
-    plain = content_type.startswith("text/plain")
-    return unmatchable and status == 404 and plain and body in (b"Not Found", b"")
 
 
 def _classify_error(status: int, body: Mapping[str, Any]) -> ErrorSpec:

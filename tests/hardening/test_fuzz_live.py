@@ -24,7 +24,6 @@ from tests.hardening.support import (
     check_answer,
     client_for,
     fuzz_app,
-    is_router_default_404,
     raw_exchange,
 )
 
@@ -76,19 +75,13 @@ def test_hostile_requests_over_http(
         response = client.request(req["method"], url, headers=headers, content=req["body"])
         record("live-http", response.status_code)
         answer = _as_answer(response)
-        if not _router_default_404(WireCase(req["method"], f"GET {req['target']} ".encode()), answer):
-            check_answer(answer, req["method"])
+        check_answer(answer, req["method"])
 
     case()
     assert_still_serving(server)
 
 
-def _router_default_404(wire: WireCase, answer: Answer) -> bool:
-    target = (wire.data.split(b" ", 2)[1:2] or [b""])[0]
-    return is_router_default_404(target, answer.status, answer.headers.get("content-type", ""), answer.body)
-
-
-def _exchange(server: LiveServer, wire: WireCase, *, tolerate_known_bug: bool = True) -> Answer:
+def _exchange(server: LiveServer, wire: WireCase) -> Answer:
     server.fake.reset()
     answer = raw_exchange(server.host, server.port, wire.data, method=wire.method, shutdown=wire.shutdown)
     record("live-raw", answer.status)
@@ -97,7 +90,7 @@ def _exchange(server: LiveServer, wire: WireCase, *, tolerate_known_bug: bool = 
         # one reset by uvicorn while it was still sending bytes that are not HTTP/1.1 (the
         # reset discards uvicorn's 400 on the way).
         assert wire.shutdown or answer.reset, wire
-    elif not (tolerate_known_bug and _router_default_404(wire, answer)):
+    else:
         check_answer(answer, wire.method)
     return answer
 
@@ -131,13 +124,6 @@ def test_lowercase_and_made_up_methods_get_an_envelope(
     assert_still_serving(server)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in mock_server/app.py: a target no route matches (one that does not start with '/': "
-    "absolute-form 'GET http://host/path', 'OPTIONS *', CONNECT's 'host:port'; or a path with an "
-    "encoded newline, '/x%0Ay') gets Starlette's own plain-text 404 'Not Found' instead of the "
-    "envelope. Fix: app.router.default = _NotFound() in create_app.",
-)
 @pytest.mark.parametrize(
     "line",
     [
@@ -151,5 +137,5 @@ def test_lowercase_and_made_up_methods_get_an_envelope(
 )
 def test_targets_no_route_matches_get_an_envelope(server: LiveServer, line: str) -> None:
     wire = WireCase(line.split()[0], f"{line}\r\nhost: x\r\n\r\n".encode())
-    answer = _exchange(server, wire, tolerate_known_bug=False)
+    answer = _exchange(server, wire)
     assert answer.status == 404
