@@ -202,6 +202,12 @@ def serve(
 @click.option(
     "--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1), help="Seconds per call."
 )
+@click.option(
+    "--operations",
+    metavar="all|NAME,NAME",
+    help="Operations to probe one by one (an empty body must get 400 SOME PARAMETERS ARE REQUIRED) and, "
+    "with --allow-writes, to write and undo where the check can. Default: add_interaction only.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the checks and the calls they would make, and stop.")
 def check(
     base_url: str,
@@ -214,17 +220,24 @@ def check(
     control_plane: bool | None,
     admin_token: str | None,
     timeout: float,
+    operations: str | None,
     dry_run: bool,
 ) -> None:
     """Check BASE_URL (a fake, or https://wv{server}.wolkvox.com) against the Wolkvox contract.
 
-    Read-only unless --allow-writes. Exit status 0 when the target conforms, 1 when a check
-    deviates (each deviation is named, expected against seen), 3 when it cannot be reached.
+    Read-only unless --allow-writes. Operations without a required field (disable_module,
+    enable_module, edit_licenses) are never probed: an empty request would act. Exit status 0
+    when the target conforms, 1 when a check deviates (each deviation is named, expected
+    against seen), 3 when it cannot be reached.
     """
-    from contracts.conformance import Target
+    from contracts.conformance import Target, select_operations
     from contracts.conformance.console import run_command
 
-    if allow_writes and not rp_id:
+    try:
+        chosen = {spec.api for spec in select_operations(operations)}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--operations") from exc
+    if allow_writes and not rp_id and "add_interaction" in chosen:
         raise click.UsageError(
             "--allow-writes needs --rp-id: the routing point that receives the interaction"
         )
@@ -236,5 +249,6 @@ def check(
         gate_burst=gate_burst,
         control_plane=control_plane,
         admin_token=admin_token,
+        operations=operations,
     )
     sys.exit(status)

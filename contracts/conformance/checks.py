@@ -2,20 +2,24 @@
 
 Read-only by default: refusals are provoked with calls that write nothing (no token, a wrong
 token, an unknown ``api``, an empty body), and successes are read from GET operations that
-take no input (token_info, routing_points). Only with ``allow_writes`` is one add_interaction
-sent, to the routing point the user named.
+take no input (token_info, routing_points). ``operations`` chooses which operations get the
+per-operation probe (default: add_interaction, the original set; ``"all"``: every one). Only
+with ``allow_writes`` are writes sent: one add_interaction to the routing point the user
+named, and the write sequences the check undoes itself (``writes.UNDOABLE``) of the chosen
+operations. Every other write operation is listed as not checked, with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from contracts.catalogue import Catalogue, OperationSpec, load_catalogue
+from contracts.conformance.base import Check, Context, skip_check
 from contracts.conformance.gate import SUMMARY as GATE_SUMMARY
-from contracts.conformance.gate import Holder, check_token_gate
-from contracts.conformance.probe import CheckResult, Finding, Probe, refusal_findings, success_findings
+from contracts.conformance.gate import check_token_gate
+from contracts.conformance.operations import NEVER_WRITTEN, Selection, required_check, select_operations
+from contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
+from contracts.conformance.writes import write_checks
 
 __all__ = ["Check", "Context", "all_checks", "read_only_operations"]
 
@@ -30,32 +34,6 @@ WRITE_PAYLOAD = {
     "subject": "wolkvox-mock conformance check",
     "body": "Sent by `wolkvox-mock check --allow-writes` to verify the API contract. Safe to close.",
 }
-
-
-@dataclass
-class Context:
-    """What a check runs with."""
-
-    probe: Probe
-    holder: Holder | None = None
-    gate_burst: int = 0
-
-
-@dataclass(frozen=True)
-class Check:
-    """One contract check: its name, what it expects, and how many calls it makes."""
-
-    name: str
-    summary: str
-    calls: str
-    run: Callable[[Context], Awaitable[CheckResult]]
-    writes: bool = False
-    #: Whether its calls carry the target's token (and so may count against its quota).
-    uses_token: bool = True
-
-    def planned_calls(self) -> int:
-        """The most calls this check makes (for the quota estimate)."""
-        return max(int(part) for part in self.calls.replace("-", " ").split() if part.isdigit())
 
 
 def _refusal_check(
@@ -122,8 +100,24 @@ def _finding(aspect: str, expected: str, seen: str, ok: bool) -> Finding:
     return Finding(aspect, expected, seen, "D", ok)
 
 
-def all_checks(catalogue: Catalogue | None = None) -> tuple[Check, ...]:
-    """Every check, in the order they run: no-token refusals first, the write last."""
+def _never_written(specs: list[OperationSpec]) -> list[Check]:
+    return [
+        skip_check(
+            f"success:{s.api}", "success not checked: never written", f"not checked: {NEVER_WRITTEN[s.api]}"
+        )
+        for s in specs
+        if s.api in NEVER_WRITTEN
+    ]
+
+
+def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = None) -> tuple[Check, ...]:
+    """Every check, in the order they run: no-token refusals first, the writes last.
+
+    ``operations`` (None, ``"all"`` or names) chooses the per-operation probes and writes;
+    ValueError names an unknown operation.
+    """
+    chosen = select_operations(operations, catalogue)
+    names = {spec.api for spec in chosen}
     refusals = (
         _refusal_check(
             "missing_token",
@@ -146,16 +140,13 @@ def all_checks(catalogue: Catalogue | None = None) -> tuple[Check, ...]:
             api=UNKNOWN_API,
             body={},
         ),
-        _refusal_check(
-            "missing_parameters",
-            "missing_parameters",
-            "add_interaction with an empty body -> 400 SOME PARAMETERS ARE REQUIRED",
-            body={},
-        ),
+    )
+    required = tuple(required_check(spec) for spec in chosen if spec.methods[:1] != ("GET",))
+    generic = (
         _refusal_check(
             "token_header_case",
             "missing_parameters",
-            "the token header spelt Wolkvox-Token is read (same 400 as above, not 401)",
+            "the token header spelt Wolkvox-Token is read (400 SOME PARAMETERS..., not 401)",
             token_header="Wolkvox-Token",
             body={},
         ),
@@ -168,11 +159,16 @@ def all_checks(catalogue: Catalogue | None = None) -> tuple[Check, ...]:
     )
     reads = tuple(_success_check(spec) for spec in read_only_operations(catalogue))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
-    write = Check(
-        "add_interaction",
-        'one add_interaction to --rp-id -> 201, code "201" (a string)',
-        "1",
-        _write,
-        writes=True,
-    )
-    return (*refusals, *reads, gate, write)
+    writes = write_checks(names)
+    if "add_interaction" in names:
+        writes.append(
+            Check(
+                "add_interaction",
+                'one add_interaction to --rp-id -> 201, code "201" (a string)',
+                "1",
+                _write,
+                writes=True,
+                needs_rp=True,
+            )
+        )
+    return (*refusals, *required, *generic, *reads, gate, *writes, *_never_written(chosen))

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 import click
 
-from contracts.conformance.checks import Check
+from contracts.conformance.base import Check
+from contracts.conformance.operations import Selection
 from contracts.conformance.probe import Target, TargetUnreachable
 from contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
 
@@ -32,11 +33,18 @@ def plan_lines(checks: Sequence[Check], gate_calls: int = 3) -> list[str]:
     """What will run and what it costs: at most N calls, M of them with the token."""
     total = sum(_cost(c, gate_calls) for c in checks)
     with_token = sum(_cost(c, gate_calls) for c in checks if c.uses_token)
+    writes = sum(_cost(c, gate_calls) for c in checks if c.writes)
     lines = [
         f"Plan: {len(checks)} checks, at most {total} calls; {with_token} carry the token "
         "(real Wolkvox may count each against the token's daily quota)."
     ]
-    lines += [f"  {c.name:<32} {_cost(c, gate_calls):>2} call(s)  {c.summary}" for c in checks]
+    if writes:
+        lines.append(
+            f"  Of these, {writes} write to the target (--allow-writes; the writes:* checks undo theirs)."
+        )
+    lines += [
+        f"  {c.name:<34} {_cost(c, gate_calls):>2} call(s)  {c.skip_reason or c.summary}" for c in checks
+    ]
     return lines
 
 
@@ -44,7 +52,7 @@ def _styled(line: str) -> str:
     mark = line[:4]
     if mark in _COLOURS:
         return click.style(mark, fg=_COLOURS[mark], bold=True) + line[4:]
-    if line.lstrip().startswith("x "):
+    if line.lstrip().startswith("x ") or line.startswith("LEFT ON THE TARGET"):
         return click.style(line, fg="red")
     return line
 
@@ -57,14 +65,16 @@ def run_command(
     gate_burst: int = 0,
     control_plane: bool | None = None,
     admin_token: str | None = None,
+    operations: Selection = None,
 ) -> int:
     """Print the plan, run the checks (unless ``dry_run``), print the report; the exit status."""
-    checks = plan(target)
+    checks = plan(target, operations=operations)
     for line in plan_lines(checks, gate_calls(target, control_plane=control_plane, gate_burst=gate_burst)):
         click.echo(line)
     if not target.allow_writes:
         click.echo(
-            "Read-only: nothing is created on the target (--allow-writes --rp-id ID adds one add_interaction)."
+            "Read-only: nothing is created on the target (--allow-writes writes the add_interaction "
+            "to --rp-id and the undoable write sequences of the chosen --operations)."
         )
     if dry_run:
         return 0

@@ -34,6 +34,9 @@ __all__ = [
 ENVELOPE = ("code", "error", "msg")
 Outcome = Literal["pass", "fail", "skip"]
 _TRUE = {"1", "true", "yes", "on"}
+_BOUNDARY = "wolkvox-mock-conformance"
+#: A multipart/form-data body with no part at all: only the closing delimiter (RFC 7578).
+EMPTY_MULTIPART = (f"--{_BOUNDARY}--\r\n".encode(), f"multipart/form-data; boundary={_BOUNDARY}")
 
 
 class TargetUnreachable(Exception):
@@ -125,6 +128,8 @@ class CheckResult:
     summary: str
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
+    #: What a write check could not undo and left on the target (to remove by hand).
+    left_on_target: list[str] = field(default_factory=list)
 
     def failures(self, *, strict: bool = False) -> list[Finding]:
         """Failed findings that count: D and C ones, and with ``strict`` the I ones too."""
@@ -156,14 +161,18 @@ class Probe:
         token: str | None = "",
         token_header: str = "wolkvox-token",
         body: Any = None,
+        multipart: bool = False,
     ) -> Exchange:
-        """One call; ``token=""`` sends the target's token, None sends none."""
+        """One call; ``token=""`` sends the target's token, None sends none. ``body`` goes as
+        JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part)."""
         token = self.target.token if token == "" else token
         headers = {"wolkvox_server": self.target.server}
         if token is not None:
             headers[token_header] = token
         content = None
-        if body is not None:
+        if multipart:
+            content, headers["content-type"] = EMPTY_MULTIPART
+        elif body is not None:
             content, headers["content-type"] = json.dumps(body).encode(), "application/json"
         path = f"/api/v2/{family}.php"
         self.calls += 1
@@ -175,8 +184,9 @@ class Probe:
         except httpx.TransportError as exc:
             raise TargetUnreachable(f"{method} {path}?api={api}: {type(exc).__name__}: {exc}") from exc
         who = "its token" if token == self.target.token else "no token" if token is None else "another token"
+        shown = "an empty multipart body" if multipart else f"body {json.dumps(body)}"
         described = f"{method} {path}?api={api} with {who}" + (
-            f", body {json.dumps(body)}" if body is not None else ""
+            f", {shown}" if multipart or body is not None else ""
         )
         return Exchange(described, response.status_code, response.headers, response.content)
 

@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 
-from contracts.conformance.checks import Check, Context, all_checks
+from contracts.conformance.base import Check, Context
+from contracts.conformance.checks import all_checks
 from contracts.conformance.gate import ControlPlaneHolder, Holder
+from contracts.conformance.operations import Selection
 from contracts.conformance.probe import CheckResult, Probe, Target
 
 __all__ = ["Report", "plan", "run_checks", "run_checks_sync"]
@@ -56,8 +58,17 @@ class Report:
         lines = [_header(self.target, self.strict), ""]
         for result in self.results:
             lines += _result_lines(result, strict=self.strict)
-        lines += ["", self.calls_line(), self.verdict()]
+        lines += ["", self.calls_line(), *self.leftover_lines(), self.verdict()]
         return "\n".join(lines)
+
+    def leftover_lines(self) -> list[str]:
+        """What write checks could not undo (nothing, normally): to remove by hand."""
+        left = [item for r in self.results for item in r.left_on_target]
+        if not left:
+            return []
+        return ["LEFT ON THE TARGET (the check could not undo it; remove it by hand):"] + [
+            f"  - {item}" for item in left
+        ]
 
     def calls_line(self) -> str:
         """How many calls were made, and how many may count against the quota."""
@@ -112,7 +123,7 @@ def _lines(result: CheckResult, *, strict: bool) -> list[str]:
 
 def _result_lines(result: CheckResult, *, strict: bool) -> list[str]:
     outcome = result.outcome(strict=strict)
-    lines = [f"{_MARKS[outcome]}  {result.name:<32} {result.summary}"]
+    lines = [f"{_MARKS[outcome]}  {result.name:<34} {result.summary}"]
     if outcome == "skip":
         lines.append(f"      {result.skipped}")
     lines += [f"      x {line}" for line in _lines(result, strict=strict)]
@@ -121,10 +132,22 @@ def _result_lines(result: CheckResult, *, strict: bool) -> list[str]:
     return lines
 
 
-def plan(target: Target, checks: Sequence[Check] | None = None) -> list[Check]:
-    """The checks that will run: the write only with ``allow_writes`` and an ``rp_id``."""
-    checks = all_checks() if checks is None else checks
-    return [c for c in checks if not c.writes or (target.allow_writes and target.rp_id)]
+def plan(
+    target: Target, checks: Sequence[Check] | None = None, *, operations: Selection = None
+) -> list[Check]:
+    """The checks that will run (``all_checks(operations=...)`` unless ``checks`` are given).
+
+    Writes run only with ``allow_writes`` (add_interaction also needs an ``rp_id``);
+    otherwise a write is left out, or shown as skipped when it says why (``unless_allowed``).
+    """
+    checks = all_checks(operations=operations) if checks is None else checks
+    chosen = []
+    for check in checks:
+        if not check.writes or (target.allow_writes and (target.rp_id or not check.needs_rp)):
+            chosen.append(check)
+        elif check.unless_allowed is not None:
+            chosen.append(check.skipped(check.unless_allowed))
+    return chosen
 
 
 async def _holder(
@@ -142,6 +165,7 @@ async def run_checks(
     target: Target,
     *,
     checks: Iterable[Check] | None = None,
+    operations: Selection = None,
     holder: Holder | None = None,
     control_plane: bool | None = None,
     admin_token: str | None = None,
@@ -150,6 +174,9 @@ async def run_checks(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Report:
     """Run the checks against ``target``; returns the report.
+
+    ``operations`` chooses the per-operation probes and writes (None: add_interaction only,
+    ``"all"``, or names); ``checks`` replaces the whole list instead.
 
     ``holder`` keeps requests in flight for the token gate check (``FakeHolder(fake, token)``
     for a fake in this process). Otherwise the fake's control plane is used when
@@ -163,7 +190,8 @@ async def run_checks(
         probe = Probe(target, client)
         try:
             ctx = Context(probe, await _holder(probe, holder, control_plane, admin_token), gate_burst)
-            for check in plan(target, None if checks is None else list(checks)):
+            chosen = plan(target, None if checks is None else list(checks), operations=operations)
+            for check in chosen:
                 report.results.append(await check.run(ctx))
         finally:
             report.calls, report.calls_with_token = probe.calls, probe.calls_with_token
