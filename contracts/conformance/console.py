@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import click
 
 from contracts.conformance.base import Check
-from contracts.conformance.operations import Selection
+from contracts.conformance.operations import Selection, probe_is_safe, select_operations
 from contracts.conformance.probe import Target, TargetUnreachable
 from contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
 
@@ -48,6 +48,16 @@ def plan_lines(checks: Sequence[Check], gate_calls: int = 3) -> list[str]:
     return lines
 
 
+def inferred_required(operations: Selection) -> list[str]:
+    """Probed operations whose required fields are all our inference ([I]): were Wolkvox not
+    to require them, their empty request could act. The plan names them."""
+    return [
+        spec.api
+        for spec in select_operations(operations)
+        if probe_is_safe(spec) and all(f.tag == "I" for f in (*spec.required_fields, *spec.required_query))
+    ]
+
+
 def _styled(line: str) -> str:
     mark = line[:4]
     if mark in _COLOURS:
@@ -71,6 +81,13 @@ def run_command(
     checks = plan(target, operations=operations)
     for line in plan_lines(checks, gate_calls(target, control_plane=control_plane, gate_burst=gate_burst)):
         click.echo(line)
+    guessed = inferred_required(operations)
+    if operations is not None and guessed:
+        click.echo(
+            f"Note: {len(guessed)} probed operation(s) have required fields that are our inference "
+            '("required: ours"): Wolkvox documents the 400, not which fields it requires. Against '
+            "real Wolkvox, prefer a test operation (server) and start with a few names."
+        )
     if not target.allow_writes:
         click.echo(
             "Read-only: nothing is created on the target (--allow-writes writes the add_interaction "

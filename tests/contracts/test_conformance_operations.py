@@ -168,6 +168,7 @@ def test_dry_run_prints_the_cost_of_all_operations_and_calls_nothing() -> None:
     result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "all")
     assert result.exit_code == 0, result.output
     assert "at most 30 calls; 28 carry the token" in result.output
+    assert "Note: 17 probed operation(s) have required fields that are our inference" in result.output
     assert re.search(r"required:disable_module +0 call\(s\)  skipped: would write", result.output)
     writes = _check_cli(
         "https://wv0042.wolkvox.com", "--dry-run", "--operations", "all", "--allow-writes", "--rp-id", "7"
@@ -184,6 +185,8 @@ def test_named_operations_replace_the_default_set() -> None:
     assert result.exit_code == 0, result.output
     assert "required:edit_agent " in result.output and "required:add_interaction" not in result.output
     assert "at most 8 calls; 6 carry the token" in result.output
+    assert "Note: 1 probed operation(s)" not in result.output  # edit_agent's agent_id is documented
+    assert "Note:" not in _check_cli("https://wv0042.wolkvox.com", "--dry-run").output
     # Writes of operations without add_interaction need no routing point.
     ip = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "add_ip", "--allow-writes")
     assert ip.exit_code == 0, ip.output
