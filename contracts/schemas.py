@@ -106,7 +106,10 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The schema of one field value, by the catalogue's field type."""
     text = _text(spec)
     items = {"type": "string"}
-    listed: dict[str, Any] = {"type": "array", "items": items, **({"minItems": 1} if spec.required else {})}
+    listed: dict[str, Any] = {"type": "array", "items": items}
+    if spec.required:
+        # As the fake reads it: a required list is missing unless one item is not blank.
+        listed["contains"] = {"type": "string", "pattern": _NOT_BLANK}
     by_type: dict[str, dict[str, Any]] = {
         "string": text,
         "yes_no": {"type": "string", "enum": list(spec.enum or ("yes", "no"))},
