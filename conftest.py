@@ -5,8 +5,16 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-# "ci" keeps the suite within CI's few minutes; "dev" digs deeper; "fuzz" is for `make fuzz`.
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# "ci" keeps the suite within CI's few minutes and derandomized, so a red run is a real
+# regression that replays; "dev" (HYPOTHESIS_PROFILE=dev) explores new examples on every run and
+# digs deeper; "fuzz" is for `make fuzz`.
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
