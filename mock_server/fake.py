@@ -199,8 +199,7 @@ class WolkvoxFake:
             if fault.token is not None and self.state.find_token(fault.token) is None:
                 raise FaultError("token is not a token of this fake (see fake.export())")
             if fault.server is not None and fault.server not in self.state.operations:
-                known = ", ".join(sorted(self.state.operations)) or "none"
-                raise FaultError(f"no operation {fault.server!r}; known server codes: {known}")
+                raise FaultError(self._no_operation(fault.server))
         return self.faults.add(fault)
 
     def list_faults(self) -> list[Fault]:
@@ -240,8 +239,7 @@ class WolkvoxFake:
         ``start``) until removed, for ``seconds``, until ``end``, or ``daily="02:00-03:00"``
         in the operation's time zone. Calls inside get 403; the text is ours."""
         if server is not None and server not in self.state.operations:
-            known = ", ".join(sorted(self.state.operations)) or "none"
-            raise WindowError(f"no operation {server!r}; known server codes: {known}")
+            raise WindowError(self._no_operation(server))
         return self.maintenance.add(
             self.clock.now(),
             server=server,
@@ -321,8 +319,11 @@ class WolkvoxFake:
             try:
                 return self.state.operations[server]
             except KeyError:
-                known = ", ".join(sorted(self.state.operations)) or "none"
-                raise KeyError(f"no operation {server!r}; known server codes: {known}") from None
+                raise KeyError(self._no_operation(server)) from None
+
+    def _no_operation(self, server: str) -> str:
+        known = ", ".join(sorted(self.state.operations)) or "none"
+        return f"no operation {server!r}; known server codes: {known}"
 
     def add_token(
         self, server: str, token: str | None = None, *, description: str = "", limit: int | None = None
