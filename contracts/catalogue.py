@@ -18,6 +18,19 @@ from typing import Any, Literal
 
 import yaml
 
+__all__ = [
+    "DATA_DIR",
+    "BodyKind",
+    "Catalogue",
+    "CodeType",
+    "ErrorSpec",
+    "FieldSpec",
+    "OperationSpec",
+    "SuccessSpec",
+    "Tag",
+    "load_catalogue",
+]
+
 Tag = Literal["D", "C", "I", "GAP"]
 CodeType = Literal["string", "int"]
 BodyKind = Literal["json", "multipart", "none"]
