@@ -17,6 +17,7 @@ import httpx
 from contracts._token_slots import REGISTRY
 from contracts.catalogue import SuccessSpec, load_catalogue
 from contracts.errors import (
+    HINT_HEADER,
     TokenBusyError,
     UnexpectedResponseError,
     WolkvoxAPIError,
@@ -54,7 +55,6 @@ TOKEN_HEADER = "wolkvox-token"
 #: Wolkvox's own samples send it (with the underscore), spec §1.
 SERVER_HEADER = "wolkvox_server"
 #: The fake's diagnostic header (design §2.2); real Wolkvox never sends it.
-HINT_HEADER = "x-wolkvox-mock-hint"
 
 Files = Mapping[str, Any] | list[tuple[str, Any]]
 _DIGITS = re.compile(r"[0-9]{1,4}")

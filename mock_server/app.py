@@ -12,9 +12,10 @@ from contracts.errors import WolkvoxAPIError
 from mock_server.clock import Clock
 from mock_server.control import PREFIX, create_control_app
 from mock_server.fake import WolkvoxFake
-from mock_server.pipeline import ApiEndpoint, render
+from mock_server.pipeline import ApiEndpoint
 from mock_server.settings import Settings
 from mock_server.state import State
+from mock_server.wire import render
 
 __all__ = ["WolkvoxApp", "create_app"]
 

@@ -56,27 +56,15 @@ from mock_server.inbound import (
 from mock_server.journal import JournalEntry
 from mock_server.settings import Settings
 from mock_server.state import Operation, State, mask_token
+from mock_server.wire import ClientGone, read_body, render, wait_disconnect
 
 if TYPE_CHECKING:
     from mock_server.fake import WolkvoxFake
 
-__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint", "render"]
+__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint"]
 
 log = logging.getLogger("wolkvox_mock")
 
-HINT_HEADER = "x-wolkvox-mock-hint"
-# Headers of the one live answer saved in Wolkvox's Postman collection (spec §1).
-_BASE_HEADERS: list[tuple[bytes, bytes]] = [
-    (b"server", b"Apache"),
-    (b"content-type", b"application/json; charset=utf-8"),
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-allow-methods", b"GET, POST"),
-    (b"cache-control", b"no-store, no-cache, must-revalidate"),
-    (b"keep-alive", b"timeout=5, max=100"),
-]
-
-# json.dumps builds a new encoder per call when given separators; one shared encoder is cheaper.
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 # Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
 _QUERY_CACHE_SIZE = 256
 
@@ -95,10 +83,6 @@ CHECKS: tuple[tuple[str, str], ...] = (
 )
 #: Refusals Wolkvox gives before a call counts against the quota (an injected one neither counts).
 UNCOUNTED_ERRORS = frozenset(key for _, key in CHECKS[:8])
-
-
-class ClientGone(Exception):
-    """The client disconnected while its request was in flight."""
 
 
 class _Reset(Exception):
@@ -123,40 +107,6 @@ class Call:
     admitted: bool = False
     effect: Effect | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def render(
-    status: int, body: dict[str, Any], hint: str | None = None
-) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode)."""
-    payload = _ENCODE(body).encode()
-    headers = [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())]
-    if hint:
-        # Header values must be latin-1; hints are ASCII by construction but be safe.
-        headers.append((HINT_HEADER.encode(), hint.encode("latin-1", "replace")))
-    return status, headers, payload
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The request body, stopping once it is larger than ``limit`` (then flagged)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return b"", True
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks), False
-
-
-async def _wait_disconnect(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
 
 
 def _query_spec(spec: OperationSpec) -> OperationSpec:
@@ -253,7 +203,7 @@ class ApiEndpoint:
 
     async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
         try:
-            call.body, call.body_too_large = await _read_body(receive, self._body_limit(call))
+            call.body, call.body_too_large = await read_body(receive, self._body_limit(call))
             success = await self._run(call, receive)
             assert call.spec is not None
             body: dict[str, Any] = {
@@ -379,7 +329,7 @@ class ApiEndpoint:
         if delay <= 0 and not hang and not self.fake.gate.is_held(call.token):
             return
         waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay, hang))
-        watching = asyncio.ensure_future(_wait_disconnect(receive))
+        watching = asyncio.ensure_future(wait_disconnect(receive))
         done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
