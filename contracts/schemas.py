@@ -283,7 +283,7 @@ def _code_number(code: Any) -> int | None:
         return None
     if isinstance(code, int):
         return code
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and code.isascii() and code.isdigit():
         return int(code)
     return None
 

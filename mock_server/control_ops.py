@@ -68,7 +68,9 @@ def _status_filter(request: Request) -> str | None:
     status = request.query_params.get("status")
     if status is None or status == "":
         return None
-    if not (len(status) == 3 and (status.isdigit() or (status[0].isdigit() and status[1:].lower() == "xx"))):
+    # ASCII only: "²" passes str.isdigit() but not int().
+    digits = status.isascii() and (status.isdigit() or (status[0].isdigit() and status[1:].lower() == "xx"))
+    if not (len(status) == 3 and digits):
         raise ControlError(400, f"?status={status} is not a status", "e.g. ?status=403 or ?status=4xx")
     return status
 

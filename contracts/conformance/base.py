@@ -40,7 +40,9 @@ class Check:
 
     def planned_calls(self) -> int:
         """The most calls this check makes (for the quota estimate)."""
-        return max(int(part) for part in self.calls.replace("-", " ").split() if part.isdigit())
+        return max(
+            int(part) for part in self.calls.replace("-", " ").split() if part.isascii() and part.isdigit()
+        )
 
     def skipped(self, reason: str) -> Check:
         """This check as a skip that makes no call (e.g. a write when writes are not allowed)."""

@@ -235,7 +235,7 @@ def _envelope(ex: Exchange) -> tuple[list[Finding], dict[str, Any] | None]:
 
 def _code_as_status(body: dict[str, Any], status: int) -> Finding:
     code = body["code"]
-    number = int(code) if isinstance(code, str) and code.isdigit() else code
+    number = int(code) if isinstance(code, str) and code.isascii() and code.isdigit() else code
     same = number == status and not isinstance(code, bool)
     return _check(
         "status = int(code)",

@@ -24,11 +24,13 @@ from mock_server.handlers.base import Context
 from mock_server.state import Agent, Operation, Skill
 
 __all__ = [
+    "ascii_digits",
     "choice",
     "collection",
     "find_agent",
     "find_skill",
     "invalid_value",
+    "is_number",
     "missing",
     "next_id",
     "text",
@@ -88,7 +90,18 @@ def find_skill(op: Operation, skill_id: str) -> Skill:
     return skill
 
 
+def is_number(value: str) -> bool:
+    """Whether ``value`` is a whole number written in ASCII digits. (``str.isdigit`` alone
+    accepts "²" and other digits that ``int`` refuses or that no Wolkvox client sends.)"""
+    return value.isascii() and value.isdigit()
+
+
+def ascii_digits(value: str) -> str:
+    """The ASCII digits of ``value``, in order."""
+    return "".join(c for c in value if c in "0123456789")
+
+
 def next_id(existing: Iterable[str], floor: int = 0) -> str:
     """The next numeric id: one more than the highest numeric id (or than ``floor``)."""
-    numbers = [int(i) for i in existing if i.isdigit()]
+    numbers = [int(i) for i in existing if is_number(i)]
     return str(max([floor, *numbers]) + 1)

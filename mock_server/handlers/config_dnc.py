@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.handlers.base import Context, Success, handler
-from mock_server.handlers.config_common import choice, collection, invalid_value, text
+from mock_server.handlers.config_common import ascii_digits, choice, collection, invalid_value, text
 
 __all__ = ["add_dnc", "block_law2300", "block_predictive_dnc", "free_law2300", "remove_dnc"]
 
@@ -83,7 +83,7 @@ def block_predictive_dnc(ctx: Context) -> Success:
 def _telephone(ctx: Context, name: str) -> str:
     # Wolkvox normalises the telephone format (documented); how is not said: we keep digits.
     raw = text(ctx, name)
-    digits = "".join(c for c in raw if c.isdigit())
+    digits = ascii_digits(raw)
     if not digits:
         raise invalid_value(name, raw)
     return digits
@@ -112,7 +112,7 @@ def free_law2300(ctx: Context) -> Success:
     item, value = text(ctx, "item"), text(ctx, "value")
     blocked: dict[str, dict[str, str]] = ctx.op.collections.get("law2300", {})
     if item.lower() == "telephone":
-        digits = "".join(c for c in value if c.isdigit())
+        digits = ascii_digits(value)
         released = [digits] if digits in blocked else []
     else:
         released = [t for t, e in blocked.items() if value in (e.get("customer_id"), e.get("nit"))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.handlers.base import Context, Success, handler
-from mock_server.handlers.config_common import collection, find_agent, invalid_value, missing, text
+from mock_server.handlers.config_common import collection, find_agent, invalid_value, is_number, missing, text
 
 __all__ = ["disable_module", "edit_licenses", "enable_module", "speech_on_demand"]
 
@@ -39,7 +39,7 @@ def _count(ctx: Context, name: str, current: int) -> int:
     raw = text(ctx, name)
     if not raw:
         return current
-    if not raw.isdigit():
+    if not is_number(raw):
         raise invalid_value(name, raw)
     return int(raw)
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mock_server.handlers.base import Context, Success, handler
+from mock_server.handlers.config_common import is_number
 from mock_server.state import Operation, RoutingPoint, State
 
 __all__ = ["routing_points", "token_info"]
@@ -51,7 +52,7 @@ def _last_use(value: str, op: Operation) -> str:
 
 
 def _sort_key(rp: RoutingPoint) -> tuple[int, int, str]:
-    return (0, int(rp.rp_id), "") if rp.rp_id.isdigit() else (1, 0, rp.rp_id)
+    return (0, int(rp.rp_id), "") if is_number(rp.rp_id) else (1, 0, rp.rp_id)
 
 
 @handler("information", "routing_points")

@@ -354,3 +354,10 @@ def test_any_json_body_gets_a_clear_answer_never_a_5xx(
     if response.status_code >= 400:
         assert set(response.json()) == {"error", "fix"}
     control(http, "POST", "/reset")
+
+
+def test_a_status_filter_with_non_ascii_digits_is_a_400_not_a_500(http: httpx.Client) -> None:
+    # "²" passes str.isdigit() but not int().
+    response = control(http, "GET", "/requests", params={"status": "4²3"})
+    assert response.status_code == 400
+    assert "is not a status" in response.json()["error"]

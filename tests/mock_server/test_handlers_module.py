@@ -88,3 +88,27 @@ def test_speech_on_demand_records_the_request(app, http):
 def test_speech_on_demand_of_an_unknown_agent_is_404(http):
     response = call(http, "speech_on_demand", {"conn_id": "c-1", "agent_id": "55"})
     assert (response.status_code, response.json()["msg"]) == (404, "AGENT 55 DOES NOT EXIST")
+
+
+def test_edit_licenses_refuses_digits_that_are_not_ascii_without_a_500(app, http):
+    # "²" passes str.isdigit() but int() refuses it: it once made edit_licenses answer 500
+    # (found by the export/restore property test under `make fuzz`).
+    response = call(http, "edit_licenses", {"call_center": "0²"})
+    assert (response.status_code, response.json()) == (
+        406,
+        {"code": 406, "error": "NOT ACCEPTABLE", "msg": "THE VALUE OF call_center IS NOT VALID (0²)"},
+    )
+
+
+def test_routing_points_and_new_ids_cope_with_non_ascii_digit_ids(app, http):
+    op = app.fake.operation(SERVER)
+    app.fake.add_routing_point(SERVER, "²", agents=["1001"])
+    app.fake.add_agent(SERVER, "³")
+    listed = http.get("/api/v2/information.php?api=routing_points", headers={"wolkvox-token": TOKEN})
+    assert listed.status_code == 200
+    assert [row["rp_id"] for row in listed.json()["data"]] == ["1", "²"]
+    created = call(http, "create_agent", {"agent_dni": "1", "agent_name": "Eva"})
+    assert created.status_code == 201
+    # "³" is not a number: the next id follows 1002.
+    assert created.json()["data"][0]["agent_id"] == "1003"
+    assert "1003" in op.agents
