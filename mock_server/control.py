@@ -142,5 +142,7 @@ def create_control_app(fake: WolkvoxFake) -> Starlette:
     handlers: dict[Any, Any] = {ControlError: _control_error, HTTPException: _http_error}
     guard = Middleware(_AccessGuard, fake=fake)
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=[guard])
+    # Every answer is JSON saying what to fix: no bare 307 to a path with(out) a slash.
+    app.router.redirect_slashes = False
     app.state.fake = fake
     return app

@@ -361,3 +361,10 @@ def test_a_status_filter_with_non_ascii_digits_is_a_400_not_a_500(http: httpx.Cl
     response = control(http, "GET", "/requests", params={"status": "4²3"})
     assert response.status_code == 400
     assert "is not a status" in response.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/holds/%2F", "/reset/", "/clock//freeze"])
+def test_odd_slashes_get_a_json_answer_not_a_redirect(http: httpx.Client, path: str) -> None:
+    response = control(http, "POST", path)
+    assert response.status_code in (404, 405)
+    assert set(response.json()) == {"error", "fix"}
