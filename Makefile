@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: serve test lint typecheck check bench fuzz clean
+.PHONY: serve test lint typecheck docs check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The documentation site (docs/, mkdocs.yml); --strict turns a broken link into a failure.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
 check: lint typecheck test
 
 # The hardening suite with many more cases than `make test`: every fuzz budget times
@@ -42,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build site *.egg-info .mypy_cache .ruff_cache .hypothesis
