@@ -1,13 +1,12 @@
 """The plugin as other teams get it: consumer test files run under ``pytester``.
 
-The consumer files are the repository's ``tests/examples`` (the README quotes them), copied
+The consumer files are the repository's ``tests/examples`` (docs/pytest.md quotes them), copied
 into a fresh project with no conftest: the plugin must arrive through its entry point alone.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ import mock_server.pytest_plugin
 pytest_plugins = ["pytester"]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-README = Path(__file__).resolve().parents[2] / "README.md"
 # Every example file and how many tests it holds (so a silently skipped test is noticed).
 EXAMPLE_COUNTS = {
     "test_example_async_client.py": 2,
@@ -112,21 +110,3 @@ def test_under_xdist_every_worker_has_its_own_fakes(pytester: pytest.Pytester) -
     ports = {r["worker"]: r["port"] for r in runs}
     assert set(ports) == {"gw0", "gw1"}
     assert len(set(ports.values())) == 2, "each worker serves its own live fake"
-
-
-def readme_lines_not_in_examples(markdown: str) -> list[str]:
-    """Lines of the python blocks of the "pytest fixtures" section that no example file has
-    (``...`` stands for elided lines)."""
-    section = markdown.split("\n## pytest fixtures\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
-    assert blocks, "the section quotes no python"
-    known = {line.strip() for path in EXAMPLES.glob("*.py") for line in path.read_text("utf-8").splitlines()}
-    quoted = (line.strip() for block in blocks for line in block.splitlines())
-    return [line for line in quoted if line and line != "..." and line not in known]
-
-
-def test_the_readme_examples_are_real_tests() -> None:
-    markdown = README.read_text("utf-8")
-    if "\n## pytest fixtures\n" not in markdown:
-        pytest.skip("the README has no pytest fixtures section yet")
-    assert readme_lines_not_in_examples(markdown) == []
