@@ -24,8 +24,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy cannot follow the editable install's import hook (mock_server/ is installed as
+# wolkvox_mock, contracts/ as wolkvox_mock.contracts), so it reads the package through a tree of
+# symlinks laid out under its import name.
+TYPECHECK_TREE := build/typecheck
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	rm -rf $(TYPECHECK_TREE) && mkdir -p $(TYPECHECK_TREE)/wolkvox_mock
+	ln -s $(CURDIR)/mock_server/* $(TYPECHECK_TREE)/wolkvox_mock/
+	ln -s $(CURDIR)/contracts $(TYPECHECK_TREE)/wolkvox_mock/contracts
+	MYPYPATH=$(TYPECHECK_TREE) $(BIN)/mypy
 
 # The documentation site (docs/, mkdocs.yml); --strict turns a broken link into a failure.
 docs: $(STAMP)

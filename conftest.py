@@ -1,5 +1,5 @@
 """Test configuration only (Hypothesis profiles, markers); the fixtures for users live in the
-``mock_server.pytest_plugin`` plugin, registered through its entry point."""
+``wolkvox_mock.pytest_plugin`` plugin, registered through its entry point."""
 
 import os
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mock_server.demo import demo_state
-from mock_server.state import State, Token
+from wolkvox_mock.state.demo import demo_state
+from wolkvox_mock.state.models import State, Token
 
 __all__ = [
     "BODY",

@@ -27,10 +27,10 @@ import respx
 
 from bench.bare_app import create_bare_app
 from bench.common import BODY, INTERACTION, PATH, SERVER, SUCCESS_BYTES, bench_state, token_name
-from contracts import AsyncWolkvoxClient
-from mock_server.app import create_app
-from mock_server.respx_router import WolkvoxRouter
-from mock_server.settings import Settings
+from wolkvox_mock.app import create_app
+from wolkvox_mock.contracts import AsyncWolkvoxClient
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.testing.respx_router import WolkvoxRouter
 
 __all__ = ["ASGI", "RESPX", "STATIC", "InProcessResult", "run_inprocess"]
 

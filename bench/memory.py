@@ -19,8 +19,8 @@ from typing import Any
 
 from bench.asgi import post
 from bench.common import INTERACTION, bench_state, token_name
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from wolkvox_mock.app import create_app
+from wolkvox_mock.settings import Settings
 
 __all__ = ["main", "measure", "rss_mb"]
 

@@ -17,8 +17,8 @@ from pyinstrument import Profiler
 
 from bench.asgi import post
 from bench.common import BODY, HELD_TOKEN, bench_state, token_name
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from wolkvox_mock.app import create_app
+from wolkvox_mock.settings import Settings
 
 __all__ = ["main"]
 

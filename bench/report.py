@@ -25,7 +25,7 @@ def _live(result: LiveResult) -> list[str]:
         "",
         f"`wrk -t{result.threads} -c{result.connections} -d{result.duration_s:g}s -s bench/wrk.lua`, "
         f"{result.tokens} tokens rotated (one request in flight per token at most, so the gate admits "
-        "every request), one uvicorn worker per server (`mock_server.runner.uvicorn_config`), journal on. "
+        "every request), one uvicorn worker per server (`wolkvox_mock.server.uvicorn_config`), journal on. "
         f"Fake and bare in turn, {len(result.of('fake'))} rounds (fake first, then bare first, and so "
         "on); medians. Server CPU per request (user + system time of the server process over the "
         "run) is the steadier figure when other work shares the machine.",
@@ -63,7 +63,7 @@ def _inprocess(result: InProcessResult) -> list[str]:
     lines = [
         "## In-process: one add_interaction, no socket",
         "",
-        f"`contracts.AsyncWolkvoxClient.add_interaction`, {result.rounds} rounds of {result.batch} "
+        f"`wolkvox_mock.contracts.AsyncWolkvoxClient.add_interaction`, {result.rounds} rounds of {result.batch} "
         "sequential calls per row, rows interleaved; median µs per call.",
         "",
         "| path | µs per call | × static respx |",

@@ -1,6 +1,6 @@
 """Serve the fake or the bare app for wrk: ``python -m bench.serve fake|bare [--tokens N]``.
 
-Both use ``mock_server.runner.uvicorn_config`` (the settings of ``wolkvox-mock serve``), one
+Both use ``wolkvox_mock.server.uvicorn_config`` (the settings of ``wolkvox-mock serve``), one
 process, 127.0.0.1 on a port chosen by the OS, printed as ``PORT <n>`` once the socket listens.
 The fake keeps its journal on (the default ``Settings``) and holds ``HELD_TOKEN``, so that one
 request of it stays in flight for the refusal benchmark.
@@ -16,9 +16,9 @@ import uvicorn
 
 from bench.bare_app import create_bare_app
 from bench.common import HELD_TOKEN, bench_state
-from mock_server.app import create_app
-from mock_server.runner import bind_socket, uvicorn_config
-from mock_server.settings import Settings
+from wolkvox_mock.app import create_app
+from wolkvox_mock.server import bind_socket, uvicorn_config
+from wolkvox_mock.settings import Settings
 
 __all__ = ["main"]
 

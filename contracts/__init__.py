@@ -1,57 +1,64 @@
 """What Wolkvox promises, independent of the fake: the catalogue, the errors and the client."""
 
-from contracts._client_results import (
-    AgentResult,
-    AgentSkillResult,
-    AudioUploadResult,
-    CountResult,
-    CreateAgentResult,
-    CreateSkillResult,
-    IpResult,
-    LicensesResult,
-    ModuleResult,
-    PredictiveDncResult,
-    RoutingPointInfo,
-    RoutingPointsResult,
-    TokenInfoResult,
-    UploadResult,
-)
-from contracts.asgi import SyncASGITransport
-from contracts.catalogue import (
-    Catalogue,
-    ErrorSpec,
-    FieldSpec,
-    OperationSpec,
-    SuccessSpec,
-    load_catalogue,
-)
-from contracts.client import (
-    AsyncWolkvoxClient,
-    InteractionResult,
-    RetryPolicy,
-    WolkvoxClient,
-    WolkvoxResult,
-)
-from contracts.errors import (
-    InvalidTokenError,
-    InvalidValueError,
-    MaintenanceError,
-    MethodNotAllowedError,
-    MissingParametersError,
-    MissingTokenError,
-    ModuleDisabledError,
-    NotFoundError,
-    PayloadTooLargeError,
-    TokenBusyError,
-    TokenLimitExceededError,
-    UnexpectedResponseError,
-    UnknownApiError,
-    WolkvoxAPIError,
-    WolkvoxConnectionError,
-    WolkvoxError,
-    WolkvoxTimeoutError,
-    WolkvoxTransportError,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wolkvox_mock.contracts._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from wolkvox_mock.contracts.catalogue import (
+        Catalogue,
+        ErrorSpec,
+        FieldSpec,
+        OperationSpec,
+        SuccessSpec,
+        load_catalogue,
+    )
+    from wolkvox_mock.contracts.client.asgi import SyncASGITransport
+    from wolkvox_mock.contracts.client.clients import (
+        AsyncWolkvoxClient,
+        InteractionResult,
+        RetryPolicy,
+        WolkvoxClient,
+        WolkvoxResult,
+    )
+    from wolkvox_mock.contracts.client.results import (
+        AgentResult,
+        AgentSkillResult,
+        AudioUploadResult,
+        CountResult,
+        CreateAgentResult,
+        CreateSkillResult,
+        IpResult,
+        LicensesResult,
+        ModuleResult,
+        PredictiveDncResult,
+        RoutingPointInfo,
+        RoutingPointsResult,
+        TokenInfoResult,
+        UploadResult,
+    )
+    from wolkvox_mock.contracts.errors import (
+        InvalidTokenError,
+        InvalidValueError,
+        MaintenanceError,
+        MethodNotAllowedError,
+        MissingParametersError,
+        MissingTokenError,
+        ModuleDisabledError,
+        NotFoundError,
+        PayloadTooLargeError,
+        TokenBusyError,
+        TokenLimitExceededError,
+        UnexpectedResponseError,
+        UnknownApiError,
+        WolkvoxAPIError,
+        WolkvoxConnectionError,
+        WolkvoxError,
+        WolkvoxTimeoutError,
+        WolkvoxTransportError,
+    )
 
 __all__ = [
     "AgentResult",
@@ -99,3 +106,54 @@ __all__ = [
     "WolkvoxTransportError",
     "load_catalogue",
 ]
+
+# Importing the package loads nothing heavy: each name is imported on first use.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AgentResult": "wolkvox_mock.contracts.client.results",
+        "AgentSkillResult": "wolkvox_mock.contracts.client.results",
+        "AsyncWolkvoxClient": "wolkvox_mock.contracts.client.clients",
+        "AudioUploadResult": "wolkvox_mock.contracts.client.results",
+        "Catalogue": "wolkvox_mock.contracts.catalogue",
+        "CountResult": "wolkvox_mock.contracts.client.results",
+        "CreateAgentResult": "wolkvox_mock.contracts.client.results",
+        "CreateSkillResult": "wolkvox_mock.contracts.client.results",
+        "ErrorSpec": "wolkvox_mock.contracts.catalogue",
+        "FieldSpec": "wolkvox_mock.contracts.catalogue",
+        "InteractionResult": "wolkvox_mock.contracts.client.clients",
+        "InvalidTokenError": "wolkvox_mock.contracts.errors",
+        "InvalidValueError": "wolkvox_mock.contracts.errors",
+        "IpResult": "wolkvox_mock.contracts.client.results",
+        "LicensesResult": "wolkvox_mock.contracts.client.results",
+        "MaintenanceError": "wolkvox_mock.contracts.errors",
+        "MethodNotAllowedError": "wolkvox_mock.contracts.errors",
+        "MissingParametersError": "wolkvox_mock.contracts.errors",
+        "MissingTokenError": "wolkvox_mock.contracts.errors",
+        "ModuleDisabledError": "wolkvox_mock.contracts.errors",
+        "ModuleResult": "wolkvox_mock.contracts.client.results",
+        "NotFoundError": "wolkvox_mock.contracts.errors",
+        "OperationSpec": "wolkvox_mock.contracts.catalogue",
+        "PayloadTooLargeError": "wolkvox_mock.contracts.errors",
+        "PredictiveDncResult": "wolkvox_mock.contracts.client.results",
+        "RetryPolicy": "wolkvox_mock.contracts.client.clients",
+        "RoutingPointInfo": "wolkvox_mock.contracts.client.results",
+        "RoutingPointsResult": "wolkvox_mock.contracts.client.results",
+        "SuccessSpec": "wolkvox_mock.contracts.catalogue",
+        "SyncASGITransport": "wolkvox_mock.contracts.client.asgi",
+        "TokenBusyError": "wolkvox_mock.contracts.errors",
+        "TokenInfoResult": "wolkvox_mock.contracts.client.results",
+        "TokenLimitExceededError": "wolkvox_mock.contracts.errors",
+        "UnexpectedResponseError": "wolkvox_mock.contracts.errors",
+        "UnknownApiError": "wolkvox_mock.contracts.errors",
+        "UploadResult": "wolkvox_mock.contracts.client.results",
+        "WolkvoxAPIError": "wolkvox_mock.contracts.errors",
+        "WolkvoxClient": "wolkvox_mock.contracts.client.clients",
+        "WolkvoxConnectionError": "wolkvox_mock.contracts.errors",
+        "WolkvoxError": "wolkvox_mock.contracts.errors",
+        "WolkvoxResult": "wolkvox_mock.contracts.client.clients",
+        "WolkvoxTimeoutError": "wolkvox_mock.contracts.errors",
+        "WolkvoxTransportError": "wolkvox_mock.contracts.errors",
+        "load_catalogue": "wolkvox_mock.contracts.catalogue",
+    },
+)

@@ -80,7 +80,7 @@ class ErrorSpec:
         return status == self.status and _template_regex(self.msg).match(msg) is not None
 
     def body(self, **values: object) -> dict[str, Any]:
-        """The JSON body the fake sends for this error (integer ``code``, design §2.3)."""
+        """The JSON body the fake sends for this error (integer ``code``, docs/wolkvox-api.md#http-status-and-body-code)."""
         return {"code": self.status, "error": self.error, "msg": self.render(**values)}
 
 

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.catalogue import ErrorSpec, load_catalogue
+from wolkvox_mock.contracts.catalogue import ErrorSpec, load_catalogue
 
 __all__ = [
-    "HINT_HEADER",
     "InvalidTokenError",
     "InvalidValueError",
     "MaintenanceError",
@@ -52,11 +51,6 @@ __all__ = [
     "WolkvoxTransportError",
     "error_class_for",
 ]
-
-
-#: The header where wolkvox-mock says how to fix a near miss (never sent by real Wolkvox);
-#: the client keeps it on ``WolkvoxAPIError.hint``.
-HINT_HEADER = "x-wolkvox-mock-hint"
 
 
 class WolkvoxError(Exception):

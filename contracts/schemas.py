@@ -16,7 +16,7 @@ fact comes from: ``x-wolkvox-tag`` is D (documented), C (client code) or I (our 
 - ``envelope_schema()``     the shape every Wolkvox answer shares.
 
 ``response_problems(spec, status, body)`` checks one answer against its schema and against
-the rule that the HTTP status equals ``int(code)``. ``python -m contracts.schemas DIR``
+the rule that the HTTP status equals ``int(code)``. ``python -m wolkvox_mock.contracts.schemas DIR``
 writes every schema to ``DIR`` for tools in other languages.
 """
 
@@ -33,7 +33,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from contracts.catalogue import Catalogue, ErrorSpec, FieldSpec, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.catalogue import Catalogue, ErrorSpec, FieldSpec, OperationSpec, load_catalogue
 
 __all__ = [
     "PIPELINE_ERRORS",
@@ -51,7 +51,7 @@ __all__ = [
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ID = "urn:wolkvox-mock:schema"
-#: Refusals of the request pipeline (design §2.4) that any operation may answer.
+#: Refusals of the request pipeline (docs/requests.md) that any operation may answer.
 PIPELINE_ERRORS = (
     "unknown_api",
     "method_not_allowed",
@@ -141,7 +141,7 @@ def request_schema(spec: OperationSpec) -> dict[str, Any]:
     """The request of ``spec``: ``body`` (JSON, or the fields of a multipart form) and ``query``.
 
     Wolkvox documents every field as a string; the fake also reads numbers as strings (our
-    leniency, design §2.7), which this schema, holding clients to the documentation, refuses.
+    leniency, docs/fidelity.md), which this schema, holding clients to the documentation, refuses.
     """
     schema = _base("request", spec)
     schema.update(
@@ -206,7 +206,7 @@ def success_schema(spec: OperationSpec) -> dict[str, Any]:
 
 
 def error_schema(error: ErrorSpec) -> dict[str, Any]:
-    """One refusal: ``code`` the status as an integer (ours, design §2.3), ``error`` the
+    """One refusal: ``code`` the status as an integer (ours, docs/wolkvox-api.md#http-status-and-body-code), ``error`` the
     reason phrase, ``msg`` the message (placeholders match any text)."""
     return _annotate(
         {
@@ -245,7 +245,7 @@ def response_schema(spec: OperationSpec) -> dict[str, Any]:
 
 
 def envelope_schema() -> dict[str, Any]:
-    """The shape every Wolkvox answer shares (documented in every response table, spec §1)."""
+    """The shape every Wolkvox answer shares (documented in every response table, docs/wolkvox-api.md#conventions-shared-by-every-v2-api)."""
     return _annotate(
         {
             "$schema": DIALECT,
@@ -346,7 +346,7 @@ def write_schemas(directory: str | Path, catalogue: Catalogue | None = None) -> 
 
 def _main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m contracts.schemas DIRECTORY", file=sys.stderr)
+        print("usage: python -m wolkvox_mock.contracts.schemas DIRECTORY", file=sys.stderr)
         return 2
     print(f"wrote {len(write_schemas(argv[0]))} schemas to {argv[0]}")
     return 0

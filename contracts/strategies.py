@@ -3,7 +3,7 @@
 House style: plural nouns, keyword-only options, strategies (not values) as arguments::
 
     from hypothesis import given, strategies as st
-    from contracts.strategies import add_interaction_payloads, requests_for
+    from wolkvox_mock.contracts.strategies import add_interaction_payloads, requests_for
 
     @given(add_interaction_payloads(rp_ids=st.just("1")))
     def test_my_integration_sends_any_valid_interaction(payload): ...
@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from contracts.catalogue import FieldSpec, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.catalogue import FieldSpec, OperationSpec, load_catalogue
 
 __all__ = [
     "ApiRequest",
@@ -145,7 +145,7 @@ def server_codes() -> SearchStrategy[str]:
 def tokens(
     *, operations: SearchStrategy[str] | None = None, times: SearchStrategy[Any] | None = None
 ) -> SearchStrategy[str]:
-    """Tokens shaped like Wolkvox's: hex of ``{operation}-YYYYmmddHHMMSS`` (spec §4.1)."""
+    """Tokens shaped like Wolkvox's: hex of ``{operation}-YYYYmmddHHMMSS`` (docs/wolkvox-api.md#tokens-and-limits)."""
     _check_strategy("operations", operations)
     _check_strategy("times", times)
     names = operations if operations is not None else st.from_regex(r"[a-z][a-z0-9_]{2,15}", fullmatch=True)
@@ -211,7 +211,7 @@ def _valid_payloads(
     return fields
 
 
-# Values no field type accepts (design §2.7: objects are refused, and so are booleans).
+# Values no field type accepts (docs/fidelity.md: objects are refused, and so are booleans).
 _WRONG_TYPES = st.one_of(
     st.booleans(),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),

@@ -1,5 +1,5 @@
-"""``python -m mock_server`` is the ``wolkvox-mock`` command."""
+"""``python -m wolkvox_mock`` is the ``wolkvox-mock`` command."""
 
-from mock_server.cli import main
+from wolkvox_mock.cli import main
 
 main()

@@ -8,14 +8,14 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from contracts.errors import WolkvoxAPIError
-from mock_server.clock import Clock
-from mock_server.control import PREFIX, create_control_app
-from mock_server.fake import WolkvoxFake
-from mock_server.pipeline import ApiEndpoint
-from mock_server.settings import Settings
-from mock_server.state import State
-from mock_server.wire import render
+from wolkvox_mock.contracts.errors import WolkvoxAPIError
+from wolkvox_mock.control.app import PREFIX, create_control_app
+from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.pipeline.endpoint import ApiEndpoint
+from wolkvox_mock.pipeline.response import render
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.clock import Clock
+from wolkvox_mock.state.models import State
 
 __all__ = ["WolkvoxApp", "create_app"]
 
@@ -70,7 +70,7 @@ def create_app(
     api = ApiEndpoint(fake)
     routes = [
         Route("/api/v2/{family}.php", api),
-        # The control plane, before the catch-all (mock_server.control says who may use it).
+        # The control plane, before the catch-all (wolkvox_mock.control.app says who may use it).
         Mount(PREFIX, app=create_control_app(fake)),
         Route("/{path:path}", _NotFound()),
     ]

@@ -11,12 +11,12 @@ import sys
 import click
 import uvicorn
 
-from mock_server.app import create_app
-from mock_server.demo import demo_state
-from mock_server.runner import bind_socket, uvicorn_config
-from mock_server.seed import SeedError, load_seed
-from mock_server.settings import Settings
-from mock_server.state import State, Token
+from wolkvox_mock.app import create_app
+from wolkvox_mock.server import bind_socket, uvicorn_config
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.demo import demo_state
+from wolkvox_mock.state.models import State, Token
+from wolkvox_mock.state.seed import SeedError, load_seed
 
 __all__ = ["curl_line", "main"]
 
@@ -230,8 +230,8 @@ def check(
     when the target conforms, 1 when a check deviates (each deviation is named, expected
     against seen), 3 when it cannot be reached.
     """
-    from contracts.conformance import Target, select_operations
-    from contracts.conformance.console import run_command
+    from wolkvox_mock.contracts.conformance import Target, select_operations
+    from wolkvox_mock.contracts.conformance.console import run_command
 
     try:
         chosen = {spec.api for spec in select_operations(operations)}

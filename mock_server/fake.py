@@ -14,15 +14,15 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from mock_server.clock import Clock
-from mock_server.demo import make_token
-from mock_server.faults import Fault, FaultError, FaultSet, Latency
-from mock_server.gate import TokenGate
-from mock_server.journal import Journal, JournalEntry
-from mock_server.maintenance import MaintenanceSchedule, MaintenanceWindow, WindowError
-from mock_server.seed import load_seed, state_from_seed
-from mock_server.settings import Settings
-from mock_server.state import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token, mask_token
+from wolkvox_mock.contracts.protocol import make_token, mask_token
+from wolkvox_mock.faults.model import Fault, FaultError, FaultSet, Latency
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.clock import Clock
+from wolkvox_mock.state.gate import TokenGate
+from wolkvox_mock.state.journal import Journal, JournalEntry
+from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindow, WindowError
+from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
+from wolkvox_mock.state.seed import load_seed, state_from_seed
 
 __all__ = ["WolkvoxFake"]
 
@@ -176,7 +176,7 @@ class WolkvoxFake:
         seed: int = 0,
         **options: Any,
     ) -> Fault:
-        """Make matching calls fail in Wolkvox's terms (see ``mock_server.faults``); returns the
+        """Make matching calls fail in Wolkvox's terms (see ``wolkvox_mock.faults.model``); returns the
         fault (its ``id`` removes it). FaultError says what to fix."""
         latency_value = tuple(latency) if isinstance(latency, list) else latency
         fault = Fault(
@@ -293,15 +293,6 @@ class WolkvoxFake:
     def unfreeze(self) -> None:
         """Back to real time."""
         self.clock.unfreeze()
-
-    # -- fidelity --------------------------------------------------------------------------
-
-    def fidelity(self) -> dict[str, Any]:
-        """The fidelity manifest: per operation, implemented or not and what is documented
-        (D), seen in clients (C) or ours (I), with sources. JSON-compatible."""
-        from mock_server.control_fidelity import build_manifest
-
-        return build_manifest()
 
     # -- building state from Python --------------------------------------------------------
 

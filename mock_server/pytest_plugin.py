@@ -5,7 +5,7 @@ Fixtures (all function-scoped, each test gets a fresh fake):
 
 - ``wolkvox``: a ``WolkvoxMock``, the fake in-process, with seed helpers, holds, clock,
   settings, the recorded interactions, the request journal and assertion helpers;
-- ``wolkvox_client`` / ``wolkvox_async_client``: ``contracts.WolkvoxClient`` /
+- ``wolkvox_client`` / ``wolkvox_async_client``: ``wolkvox_mock.contracts.WolkvoxClient`` /
   ``AsyncWolkvoxClient`` of ``wolkvox``'s operation and token, bound to it in-process;
 - ``wolkvox_respx``: a respx router sending ``https://wv*.wolkvox.com`` to ``wolkvox``, so code
   that builds its own httpx client is intercepted unchanged;
@@ -24,8 +24,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from contracts.client import AsyncWolkvoxClient, WolkvoxClient
-from mock_server._plugin_options import (
+from wolkvox_mock.app import create_app
+from wolkvox_mock.contracts.client.clients import AsyncWolkvoxClient, WolkvoxClient
+from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.server import LiveServer
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.seed import SeedError
+from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
+from wolkvox_mock.testing.options import (
     INI_OTHER_HOSTS,
     INI_SEED,
     MARKER_HELP,
@@ -33,13 +39,7 @@ from mock_server._plugin_options import (
     OptionsError,
     read_options,
 )
-from mock_server.app import create_app
-from mock_server.fake import WolkvoxFake
-from mock_server.respx_router import WolkvoxRouter
-from mock_server.runner import LiveServer
-from mock_server.seed import SeedError
-from mock_server.settings import Settings
-from mock_server.testing import WolkvoxLive, WolkvoxMock
+from wolkvox_mock.testing.respx_router import WolkvoxRouter
 
 __all__ = [
     "pytest_addoption",
@@ -121,7 +121,7 @@ def wolkvox(request: pytest.FixtureRequest) -> Iterator[WolkvoxMock]:
 
 @pytest.fixture
 def wolkvox_client(wolkvox: WolkvoxMock) -> Iterator[WolkvoxClient]:
-    """``contracts.WolkvoxClient`` for ``wolkvox``'s operation and token, in-process."""
+    """``wolkvox_mock.contracts.WolkvoxClient`` for ``wolkvox``'s operation and token, in-process."""
     with wolkvox.client() as client:
         yield client
         wolkvox.drain()  # let held requests finish before the client closes its transport
@@ -129,7 +129,7 @@ def wolkvox_client(wolkvox: WolkvoxMock) -> Iterator[WolkvoxClient]:
 
 @pytest.fixture
 def wolkvox_async_client(wolkvox: WolkvoxMock) -> Iterator[AsyncWolkvoxClient]:
-    """``contracts.AsyncWolkvoxClient`` for ``wolkvox``, in-process (on the test's event loop).
+    """``wolkvox_mock.contracts.AsyncWolkvoxClient`` for ``wolkvox``, in-process (on the test's event loop).
 
     A plain fixture, so any async test plugin (anyio, pytest-asyncio) can use it."""
     client = wolkvox.async_client()

@@ -11,12 +11,12 @@ MIB = 1024 * 1024
 
 @dataclass
 class Settings:
-    """How the fake behaves where Wolkvox leaves room (see the README's fidelity table)."""
+    """How the fake behaves where Wolkvox leaves room (see docs/fidelity.md)."""
 
     #: Server code used when neither the Host nor the ``wolkvox_server`` header names one.
     default_server: str = "0001"
     #: Requests of one token admitted at once. 1 follows "the same token can not be consumed
-    #: simultaneously"; the newer docs say 2 (design §2.5).
+    #: simultaneously"; the newer docs say 2 (docs/wolkvox-api.md#tokens-and-limits).
     concurrency_limit: int = 1
     #: Seconds each request stays in flight before it is answered: one value for every
     #: operation, or per ``api`` name with ``"*"`` as the default.
@@ -29,7 +29,7 @@ class Settings:
     admin_token: str | None = None
     #: Maintenance message (Wolkvox's text is not public: this one is ours).
     maintenance_message: str | None = None
-    #: Honour the per-request fault header ``x-wolkvox-mock-fault`` (see mock_server.faults).
+    #: Honour the per-request fault header ``x-wolkvox-mock-fault`` (see wolkvox_mock.faults.model).
     fault_header: bool = True
     #: Extra settings for later features, kept so a seed can carry them.
     extra: dict[str, object] = field(default_factory=dict)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mock_server import WolkvoxApp, create_app, demo_state
-from mock_server.runner import LiveServer
+from wolkvox_mock import WolkvoxApp, create_app, demo_state
+from wolkvox_mock.server import LiveServer
 
 SERVER = "0001"
 TOKEN = "746573742d3230323631313237303130323030"  # hex of "test-20261127010200"

@@ -9,13 +9,13 @@ from types import ModuleType
 
 import pytest
 
-import contracts
-import mock_server
+import wolkvox_mock
+import wolkvox_mock.contracts
 
 
 def _modules() -> list[ModuleType]:
     found = []
-    for package in (contracts, mock_server):
+    for package in (wolkvox_mock.contracts, wolkvox_mock):
         found.append(package)
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if info.name.endswith("__main__"):
@@ -52,13 +52,13 @@ def test_all_is_sorted_and_names_only_what_exists(module: ModuleType) -> None:
     ],
 )
 def test_contracts_exports_the_client_and_errors(name: str) -> None:
-    assert name in contracts.__all__
+    assert name in wolkvox_mock.contracts.__all__
 
 
 def test_contracts_never_imports_the_fake() -> None:
     import subprocess
     import sys
 
-    code = "import sys, contracts, contracts.client, contracts.strategies, contracts.schemas, contracts.conformance; print(any(m == 'mock_server' or m.startswith('mock_server.') for m in sys.modules))"
+    code = "import sys, wolkvox_mock.contracts, wolkvox_mock.contracts.client.clients, wolkvox_mock.contracts.strategies, wolkvox_mock.contracts.schemas, wolkvox_mock.contracts.conformance; print(sorted(m for m in sys.modules if m.startswith('wolkvox_mock.') and not m.startswith('wolkvox_mock.contracts')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"

@@ -8,20 +8,38 @@ deviations fail, unless ``strict``. ``operations="all"`` probes every catalogued
 ``wolkvox-mock check`` is the command-line face of it.
 """
 
-from contracts.conformance.base import Check, Context
-from contracts.conformance.checks import all_checks, read_only_operations
-from contracts.conformance.gate import ControlPlaneHolder, FakeHolder, Holder, HoldsTokens
-from contracts.conformance.operations import NEVER_WRITTEN, operation_names, select_operations
-from contracts.conformance.probe import CheckResult, Exchange, Finding, Probe, Target, TargetUnreachable
-from contracts.conformance.runner import Report, plan, run_checks, run_checks_sync
-from contracts.conformance.writes import UNDOABLE
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wolkvox_mock.contracts._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from wolkvox_mock.contracts.conformance.base import Check, CheckContext, Holder
+    from wolkvox_mock.contracts.conformance.checks import all_checks, read_only_operations
+    from wolkvox_mock.contracts.conformance.operations import (
+        NEVER_WRITTEN,
+        operation_names,
+        select_operations,
+    )
+    from wolkvox_mock.contracts.conformance.probe import (
+        CheckResult,
+        Exchange,
+        Finding,
+        Probe,
+        Target,
+        TargetUnreachable,
+    )
+    from wolkvox_mock.contracts.conformance.runner import Report, plan, run_checks, run_checks_sync
+    from wolkvox_mock.contracts.conformance.token_gate import ControlPlaneHolder, FakeHolder, HoldsTokens
+    from wolkvox_mock.contracts.conformance.writes import UNDOABLE
 
 __all__ = [
     "NEVER_WRITTEN",
     "UNDOABLE",
     "Check",
+    "CheckContext",
     "CheckResult",
-    "Context",
     "ControlPlaneHolder",
     "Exchange",
     "FakeHolder",
@@ -40,3 +58,32 @@ __all__ = [
     "run_checks_sync",
     "select_operations",
 ]
+
+# Importing the package loads nothing heavy: each name is imported on first use.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Check": "wolkvox_mock.contracts.conformance.base",
+        "CheckContext": "wolkvox_mock.contracts.conformance.base",
+        "CheckResult": "wolkvox_mock.contracts.conformance.probe",
+        "ControlPlaneHolder": "wolkvox_mock.contracts.conformance.token_gate",
+        "Exchange": "wolkvox_mock.contracts.conformance.probe",
+        "FakeHolder": "wolkvox_mock.contracts.conformance.token_gate",
+        "Finding": "wolkvox_mock.contracts.conformance.probe",
+        "Holder": "wolkvox_mock.contracts.conformance.base",
+        "HoldsTokens": "wolkvox_mock.contracts.conformance.token_gate",
+        "NEVER_WRITTEN": "wolkvox_mock.contracts.conformance.operations",
+        "Probe": "wolkvox_mock.contracts.conformance.probe",
+        "Report": "wolkvox_mock.contracts.conformance.runner",
+        "Target": "wolkvox_mock.contracts.conformance.probe",
+        "TargetUnreachable": "wolkvox_mock.contracts.conformance.probe",
+        "UNDOABLE": "wolkvox_mock.contracts.conformance.writes",
+        "all_checks": "wolkvox_mock.contracts.conformance.checks",
+        "operation_names": "wolkvox_mock.contracts.conformance.operations",
+        "plan": "wolkvox_mock.contracts.conformance.runner",
+        "read_only_operations": "wolkvox_mock.contracts.conformance.checks",
+        "run_checks": "wolkvox_mock.contracts.conformance.runner",
+        "run_checks_sync": "wolkvox_mock.contracts.conformance.runner",
+        "select_operations": "wolkvox_mock.contracts.conformance.operations",
+    },
+)

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from contracts.conformance.gate import Holder
-from contracts.conformance.probe import CheckResult, Probe
+from wolkvox_mock.contracts.conformance.probe import CheckResult, Probe
 
-__all__ = ["Check", "Context", "skip_check"]
+__all__ = ["Check", "CheckContext", "Holder", "skip_check"]
+
+
+class Holder(Protocol):
+    """Keeps the target's requests of one token in flight until released."""
+
+    async def hold(self) -> None:
+        """From now on, admitted requests of the token wait."""
+
+    async def wait_held(self, count: int, timeout: float) -> bool:
+        """True once ``count`` requests wait at the hold; False after ``timeout`` seconds."""
+
+    async def release(self) -> None:
+        """Let the waiting requests go and lift the hold."""
 
 
 @dataclass
-class Context:
+class CheckContext:
     """What a check runs with."""
 
     probe: Probe
@@ -27,7 +40,7 @@ class Check:
     name: str
     summary: str
     calls: str
-    run: Callable[[Context], Awaitable[CheckResult]]
+    run: Callable[[CheckContext], Awaitable[CheckResult]]
     writes: bool = False
     #: Whether its calls carry the target's token (and so may count against its quota).
     uses_token: bool = True
@@ -52,7 +65,7 @@ class Check:
 def skip_check(name: str, summary: str, reason: str) -> Check:
     """A check that makes no call and reports ``reason`` as why it was skipped."""
 
-    async def skip(ctx: Context) -> CheckResult:
+    async def skip(ctx: CheckContext) -> CheckResult:
         return CheckResult(name, summary, skipped=reason)
 
     return Check(name, summary, "0", skip, uses_token=False, skip_reason=reason)

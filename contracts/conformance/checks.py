@@ -13,15 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.catalogue import Catalogue, OperationSpec, load_catalogue
-from contracts.conformance.base import Check, Context, skip_check
-from contracts.conformance.gate import SUMMARY as GATE_SUMMARY
-from contracts.conformance.gate import check_token_gate
-from contracts.conformance.operations import NEVER_WRITTEN, Selection, required_check, select_operations
-from contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
-from contracts.conformance.writes import write_checks
+from wolkvox_mock.contracts.catalogue import Catalogue, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.conformance.base import Check, CheckContext, skip_check
+from wolkvox_mock.contracts.conformance.operations import (
+    NEVER_WRITTEN,
+    Selection,
+    required_check,
+    select_operations,
+)
+from wolkvox_mock.contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
+from wolkvox_mock.contracts.conformance.token_gate import SUMMARY as GATE_SUMMARY
+from wolkvox_mock.contracts.conformance.token_gate import check_token_gate
+from wolkvox_mock.contracts.conformance.writes import write_checks
 
-__all__ = ["Check", "Context", "all_checks", "read_only_operations"]
+__all__ = ["Check", "CheckContext", "all_checks", "read_only_operations"]
 
 # A token of no operation: the hex of "wolkvox-mock-conformance-00000000000000", shaped like
 # a real one so that only its validity differs.
@@ -47,7 +52,7 @@ def _refusal_check(
     token_header: str = "wolkvox-token",
     body: Any = None,
 ) -> Check:
-    async def run(ctx: Context) -> CheckResult:
+    async def run(ctx: CheckContext) -> CheckResult:
         exchange = await ctx.probe.send(api, method=method, token=token, token_header=token_header, body=body)
         return CheckResult(name, summary, refusal_findings(exchange, load_catalogue().error(error_key)))
 
@@ -58,7 +63,7 @@ def _success_check(spec: OperationSpec) -> Check:
     name = f"{spec.family}.{spec.api}"
     summary = f"{spec.methods[0]} {spec.family}.php?api={spec.api} -> {spec.success.status}, code {spec.success.code!r}"
 
-    async def run(ctx: Context) -> CheckResult:
+    async def run(ctx: CheckContext) -> CheckResult:
         exchange = await ctx.probe.send(spec.api, family=spec.family, method=spec.methods[0])
         return CheckResult(name, summary, success_findings(exchange, spec))
 
@@ -75,11 +80,11 @@ def read_only_operations(catalogue: Catalogue | None = None) -> list[OperationSp
     ]
 
 
-async def _gate(ctx: Context) -> CheckResult:
+async def _gate(ctx: CheckContext) -> CheckResult:
     return await check_token_gate(ctx.probe, ctx.holder, ctx.gate_burst)
 
 
-async def _write(ctx: Context) -> CheckResult:
+async def _write(ctx: CheckContext) -> CheckResult:
     spec = load_catalogue().operation("configuration", "add_interaction")
     assert spec is not None
     rp_id = ctx.probe.target.rp_id or ""

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 import click
 
-from contracts.conformance.base import Check
-from contracts.conformance.operations import Selection, probe_is_safe, select_operations
-from contracts.conformance.probe import Target, TargetUnreachable
-from contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
+from wolkvox_mock.contracts.conformance.base import Check
+from wolkvox_mock.contracts.conformance.operations import Selection, probe_is_safe, select_operations
+from wolkvox_mock.contracts.conformance.probe import Target, TargetUnreachable
+from wolkvox_mock.contracts.conformance.runner import EXIT_UNREACHABLE, plan, run_checks
 
 __all__ = ["gate_calls", "plan_lines", "run_command"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from contracts.catalogue import Catalogue, OperationSpec, load_catalogue
-from contracts.conformance.base import Check, Context, skip_check
-from contracts.conformance.probe import CheckResult, Exchange, Finding, refusal_findings
+from wolkvox_mock.contracts.catalogue import Catalogue, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.conformance.base import Check, CheckContext, skip_check
+from wolkvox_mock.contracts.conformance.probe import CheckResult, Exchange, Finding, refusal_findings
 
 __all__ = [
     "DEFAULT_OPERATIONS",
@@ -142,7 +142,7 @@ def required_check(spec: OperationSpec) -> Check:
         return skip_check(name, "not probed: it has no required field", reason)
     summary = _summary(spec)
 
-    async def run(ctx: Context) -> CheckResult:
+    async def run(ctx: CheckContext) -> CheckResult:
         multipart = spec.body == "multipart"
         exchange = await ctx.probe.send(
             spec.api,

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 from jsonschema import Draft202012Validator
 
-from contracts.catalogue import ErrorSpec, OperationSpec, Tag
-from contracts.schemas import success_schema, template_pattern
+from wolkvox_mock.contracts.catalogue import ErrorSpec, OperationSpec, Tag
+from wolkvox_mock.contracts.schemas import success_schema, template_pattern
 
 __all__ = [
     "CheckResult",

@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 
-from contracts.conformance.base import Check, Context
-from contracts.conformance.checks import all_checks
-from contracts.conformance.gate import ControlPlaneHolder, Holder
-from contracts.conformance.operations import Selection
-from contracts.conformance.probe import CheckResult, Probe, Target
+from wolkvox_mock.contracts.conformance.base import Check, CheckContext, Holder
+from wolkvox_mock.contracts.conformance.checks import all_checks
+from wolkvox_mock.contracts.conformance.operations import Selection
+from wolkvox_mock.contracts.conformance.probe import CheckResult, Probe, Target
+from wolkvox_mock.contracts.conformance.token_gate import ControlPlaneHolder
 
 __all__ = ["Report", "plan", "run_checks", "run_checks_sync"]
 
@@ -189,7 +189,7 @@ async def run_checks(
     ) as client:
         probe = Probe(target, client)
         try:
-            ctx = Context(probe, await _holder(probe, holder, control_plane, admin_token), gate_burst)
+            ctx = CheckContext(probe, await _holder(probe, holder, control_plane, admin_token), gate_burst)
             chosen = plan(target, None if checks is None else list(checks), operations=operations)
             for check in chosen:
                 report.results.append(await check.run(ctx))

@@ -21,9 +21,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.catalogue import OperationSpec, load_catalogue
-from contracts.conformance.base import Check, Context
-from contracts.conformance.probe import CheckResult, Exchange, Finding, TargetUnreachable, success_findings
+from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
+from wolkvox_mock.contracts.conformance.base import Check, CheckContext
+from wolkvox_mock.contracts.conformance.probe import (
+    CheckResult,
+    Exchange,
+    Finding,
+    TargetUnreachable,
+    success_findings,
+)
 
 __all__ = ["UNDOABLE", "Step", "Undoable", "write_checks"]
 
@@ -73,7 +79,7 @@ class Undoable:
     def check(self) -> Check:
         """The check that runs the sequence (a write: only with ``allow_writes``)."""
 
-        async def run(ctx: Context) -> CheckResult:
+        async def run(ctx: CheckContext) -> CheckResult:
             return await _run(ctx, CheckResult(self.name, self.summary), self.build())
 
         calls = str(len(self.operations))
@@ -104,7 +110,7 @@ def _values_finding(step: Step, exchange: Exchange) -> Finding:
     )
 
 
-async def _send(ctx: Context, result: CheckResult, step: Step) -> Exchange:
+async def _send(ctx: CheckContext, result: CheckResult, step: Step) -> Exchange:
     """Send one step and add its findings, each named after its operation."""
     spec = step.spec
     exchange = await ctx.probe.send(step.api, method=spec.methods[0], body=dict(step.body))
@@ -117,7 +123,7 @@ async def _send(ctx: Context, result: CheckResult, step: Step) -> Exchange:
     return exchange
 
 
-async def _undo(ctx: Context, result: CheckResult, sequence: Sequence) -> str:
+async def _undo(ctx: CheckContext, result: CheckResult, sequence: Sequence) -> str:
     """Send the undo; note what is left on the target when it fails. Returns its answer."""
     try:
         exchange = await _send(ctx, result, sequence.undo)
@@ -130,7 +136,7 @@ async def _undo(ctx: Context, result: CheckResult, sequence: Sequence) -> str:
     return exchange.show()
 
 
-async def _run(ctx: Context, result: CheckResult, sequence: Sequence) -> CheckResult:
+async def _run(ctx: CheckContext, result: CheckResult, sequence: Sequence) -> CheckResult:
     try:
         first = await _send(ctx, result, sequence.do)
     except TargetUnreachable as exc:

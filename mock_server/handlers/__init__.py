@@ -1,33 +1,33 @@
 """Operation handlers, one module per endpoint family (configuration.php is split by theme).
 Importing this package registers them."""
 
-from mock_server.handlers import (
-    config_agents,
-    config_codes,
-    config_dnc,
-    config_files,
-    config_ips,
-    config_module,
-    config_skills,
-    configuration,
+from wolkvox_mock.handlers import (
+    activity_codes,
+    agents,
+    dnc,
+    files,
     information,
+    interactions,
+    ips,
+    module,
+    skills,
 )
-from mock_server.handlers.base import HANDLERS, Context, Handler, Success, UploadedFile, handler
+from wolkvox_mock.handlers.context import HANDLERS, Handler, HandlerContext, Success, UploadedFile, handler
 
 __all__ = [
     "HANDLERS",
-    "Context",
     "Handler",
+    "HandlerContext",
     "Success",
     "UploadedFile",
-    "config_agents",
-    "config_codes",
-    "config_dnc",
-    "config_files",
-    "config_ips",
-    "config_module",
-    "config_skills",
-    "configuration",
+    "activity_codes",
+    "agents",
+    "dnc",
+    "files",
     "handler",
     "information",
+    "interactions",
+    "ips",
+    "module",
+    "skills",
 ]

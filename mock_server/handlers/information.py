@@ -1,7 +1,7 @@
 """information.php operations: what Wolkvox reports about the operation and the token.
 
 The pipeline has already checked the token and counted the call (token_info counts against
-the quota itself, spec §4.3), so the counters read here include this call.
+the quota itself, docs/wolkvox-api.md#tokens-and-limits), so the counters read here include this call.
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mock_server.handlers.base import Context, Success, handler
-from mock_server.handlers.config_common import is_number
-from mock_server.state import Operation, RoutingPoint, State
+from wolkvox_mock.handlers.context import HandlerContext, Success, handler
+from wolkvox_mock.handlers.fields import is_number
+from wolkvox_mock.state.models import Operation, RoutingPoint, State
 
 __all__ = ["routing_points", "token_info"]
 
 
 @handler("information", "token_info")
-def token_info(ctx: Context) -> Success:
+def token_info(ctx: HandlerContext) -> Success:
     """The token's description, daily limit and use today, and the operation's use today."""
     today = ctx.now.astimezone(ZoneInfo(ctx.op.timezone)).date()
     record = ctx.op.tokens[ctx.token]
@@ -56,7 +56,7 @@ def _sort_key(rp: RoutingPoint) -> tuple[int, int, str]:
 
 
 @handler("information", "routing_points")
-def routing_points(ctx: Context) -> Success:
+def routing_points(ctx: HandlerContext) -> Success:
     """Every routing point of the operation with its yes/no flags and last use."""
     rows = [
         {

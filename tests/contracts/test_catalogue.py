@@ -1,11 +1,11 @@
-"""The catalogue: the documented texts, exactly (spec §2), and the one-table error mapping."""
+"""The catalogue: the documented texts, exactly (docs/wolkvox-api.md#response-codes), and the one-table error mapping."""
 
 from __future__ import annotations
 
 import pytest
 
-from contracts import errors, load_catalogue
-from contracts.errors import WolkvoxAPIError, error_class_for
+from wolkvox_mock.contracts import errors, load_catalogue
+from wolkvox_mock.contracts.errors import WolkvoxAPIError, error_class_for
 
 DOCUMENTED_ROWS = [
     ("unknown_api", 400, "BAD REQUEST", "THE API YOU WANT TO CONSULT DOES NOT EXIST"),

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from contracts import load_catalogue
-from contracts.schemas import (
+from wolkvox_mock.contracts import load_catalogue
+from wolkvox_mock.contracts.schemas import (
     all_schemas,
     applicable_errors,
     envelope_schema,

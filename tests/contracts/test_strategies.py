@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from jsonschema import Draft202012Validator
 
-from contracts import load_catalogue
-from contracts.schemas import request_schema
-from contracts.strategies import (
+from wolkvox_mock.contracts import load_catalogue
+from wolkvox_mock.contracts.schemas import request_schema
+from wolkvox_mock.contracts.strategies import (
     ApiRequest,
     FilePart,
     Multipart,

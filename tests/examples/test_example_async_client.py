@@ -1,11 +1,11 @@
-"""``wolkvox_async_client`` is a ``contracts.AsyncWolkvoxClient`` bound to the in-process fake;
+"""``wolkvox_async_client`` is a ``wolkvox_mock.contracts.AsyncWolkvoxClient`` bound to the in-process fake;
 its requests run on the test's own event loop (any async plugin: anyio, pytest-asyncio)."""
 
 import asyncio
 
 import pytest
 
-from contracts import AsyncWolkvoxClient
+from wolkvox_mock.contracts import AsyncWolkvoxClient
 
 pytestmark = pytest.mark.anyio
 

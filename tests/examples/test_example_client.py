@@ -1,9 +1,9 @@
-"""Another team's code that takes a ``contracts.WolkvoxClient``: in tests, ``wolkvox_client``
+"""Another team's code that takes a ``wolkvox_mock.contracts.WolkvoxClient``: in tests, ``wolkvox_client``
 is that client, bound to the in-process fake."""
 
 import pytest
 
-from contracts import InvalidTokenError, NotFoundError, WolkvoxClient
+from wolkvox_mock.contracts import InvalidTokenError, NotFoundError, WolkvoxClient
 
 # --- the team's application code -------------------------------------------------------
 

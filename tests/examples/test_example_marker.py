@@ -6,7 +6,7 @@ import threading
 import httpx
 import pytest
 
-from contracts import RetryPolicy, TokenBusyError
+from wolkvox_mock.contracts import RetryPolicy, TokenBusyError
 
 ADD = "/api/v2/configuration.php?api=add_interaction"
 BODY = {"from": "ana@example.com", "to": "soporte", "subject": "Hola", "body": "...", "rp_id": "1"}

@@ -17,8 +17,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contracts.catalogue import load_catalogue
 from tests.conftest import SERVER, TOKEN, VALID_INTERACTION
+from wolkvox_mock.contracts.catalogue import load_catalogue
 
 __all__ = [
     "APIS",

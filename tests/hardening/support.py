@@ -23,9 +23,9 @@ import h11
 import httpx
 from hypothesis import HealthCheck, settings
 
-from contracts.catalogue import ErrorSpec, load_catalogue
-from mock_server import Settings, WolkvoxApp, create_app, demo_state
 from tests.conftest import SERVER, TOKEN
+from wolkvox_mock import Settings, WolkvoxApp, create_app, demo_state
+from wolkvox_mock.contracts.catalogue import ErrorSpec, load_catalogue
 
 __all__ = [
     "HTTP_LAYER_400",

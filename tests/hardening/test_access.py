@@ -18,9 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.routing import Route
 
-from mock_server import WolkvoxApp, cli
-from mock_server.control import ADMIN_HEADER, PREFIX, create_control_app
-from mock_server.runner import LiveServer, uvicorn_config
 from tests.conftest import ADD_INTERACTION, BASE_URL, SERVER, TOKEN, VALID_INTERACTION
 from tests.hardening.fuzz_report import record
 from tests.hardening.hostile import json_values
@@ -31,6 +28,10 @@ from tests.hardening.support import (
     fuzz_app,
     raw_exchange,
 )
+from wolkvox_mock import WolkvoxApp, cli
+from wolkvox_mock.contracts.protocol import ADMIN_HEADER
+from wolkvox_mock.control.app import PREFIX, create_control_app
+from wolkvox_mock.server import LiveServer, uvicorn_config
 
 REMOTE = ("203.0.113.9", 40000)  # TEST-NET-3: never this machine
 ADMIN = "admin-7f3a9c"

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from hypothesis import given
 
-from mock_server import WolkvoxApp
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.fuzz_report import record
 from tests.hardening.hostile import APIS, FAMILIES, bodies, fault_headers, header_lists, requests
 from tests.hardening.support import budget, check_envelope, fuzz_app
+from wolkvox_mock import WolkvoxApp
 
 Send = Callable[[httpx.Request], httpx.Response]
 _BASE = httpx.URL(BASE_URL)

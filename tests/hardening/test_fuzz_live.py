@@ -12,7 +12,6 @@ import httpx
 import pytest
 from hypothesis import given
 
-from mock_server.runner import LiveServer
 from tests.conftest import ADD_INTERACTION, TOKEN, VALID_INTERACTION
 from tests.hardening.fuzz_report import record
 from tests.hardening.hostile import requests
@@ -26,6 +25,7 @@ from tests.hardening.support import (
     fuzz_app,
     raw_exchange,
 )
+from wolkvox_mock.server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contracts.asgi import SyncASGITransport
-from contracts.catalogue import load_catalogue
-from mock_server import WolkvoxApp
-from mock_server.handlers import HANDLERS
-from mock_server.runner import LiveServer
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.support import check_envelope, fuzz_app, raw_exchange, read_answer, reset_socket
+from wolkvox_mock import WolkvoxApp
+from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.client.asgi import SyncASGITransport
+from wolkvox_mock.handlers import HANDLERS
+from wolkvox_mock.server import LiveServer
 
 LIMIT = 2
 ROUNDS = 100  # per kind; each round ends LIMIT requests badly (some kinds end one)
@@ -134,7 +134,7 @@ def handler_errors(leaks: Leaks, monkeypatch: pytest.MonkeyPatch) -> None:
         raise kinds[leaks.ended["handler error"] % len(kinds)]("injected by test_leaks")
 
     monkeypatch.setitem(HANDLERS, ("configuration", "add_interaction"), boom)
-    monkeypatch.setattr("mock_server.pipeline.log.disabled", True)  # 100 tracebacks say nothing new
+    monkeypatch.setattr("wolkvox_mock.pipeline.endpoint.log.disabled", True)  # 100 tracebacks say nothing new
     with httpx.Client(transport=SyncASGITransport(leaks.live.app), base_url=BASE_URL) as inproc:
         for i in range(ROUNDS * LIMIT):
             if i % 2:

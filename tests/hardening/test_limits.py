@@ -1,5 +1,5 @@
 """Limits: body size, JSON nesting, header and URL size, slow and stalled clients, and the
-uvicorn settings that hold them (``mock_server.runner.uvicorn_config``)."""
+uvicorn settings that hold them (``wolkvox_mock.server.uvicorn_config``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server import WolkvoxApp
-from mock_server.runner import LiveServer, uvicorn_config
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.support import check_envelope, client_for, fuzz_app, raw_exchange, read_answer
+from wolkvox_mock import WolkvoxApp
+from wolkvox_mock.server import LiveServer, uvicorn_config
 
 AUTH = {"wolkvox-token": TOKEN}
 MIB = 1024 * 1024

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.asgi import SyncASGITransport
-from contracts.catalogue import load_catalogue
-from contracts.strategies import ApiRequest, requests_for
-from mock_server import WolkvoxFake
-from mock_server.runner import LiveServer
 from tests.conftest import ADD_INTERACTION, BASE_URL, SERVER, TOKEN, VALID_INTERACTION
 from tests.hardening.support import budget, client_for, fuzz_app
+from wolkvox_mock import WolkvoxFake
+from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.client.asgi import SyncASGITransport
+from wolkvox_mock.contracts.strategies import ApiRequest, requests_for
+from wolkvox_mock.server import LiveServer
 
 N = 48
 

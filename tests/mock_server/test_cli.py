@@ -13,7 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from mock_server.cli import curl_line, main
+from wolkvox_mock.cli import curl_line, main
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "seed.yaml"
 
@@ -31,7 +31,7 @@ def replay_curl(line: str) -> httpx.Response:
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     args = getattr(request, "param", [])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_server", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "wolkvox_mock", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

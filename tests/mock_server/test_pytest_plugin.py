@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import mock_server.pytest_plugin
+import wolkvox_mock.pytest_plugin
 
 pytest_plugins = ["pytester"]
 
@@ -48,9 +48,9 @@ def test_a_consumer_file_passes_with_no_conftest(pytester: pytest.Pytester, name
 def test_the_plugin_comes_from_its_entry_point_once(pytester: pytest.Pytester) -> None:
     config = pytester.parseconfigure()
 
-    plugins = [p for p in config.pluginmanager.get_plugins() if p is mock_server.pytest_plugin]
-    assert plugins == [mock_server.pytest_plugin]
-    assert config.pluginmanager.get_plugin("wolkvox_mock") is mock_server.pytest_plugin
+    plugins = [p for p in config.pluginmanager.get_plugins() if p is wolkvox_mock.pytest_plugin]
+    assert plugins == [wolkvox_mock.pytest_plugin]
+    assert config.pluginmanager.get_plugin("wolkvox_mock") is wolkvox_mock.pytest_plugin
 
 
 def test_the_marker_is_registered_for_strict_markers(pytester: pytest.Pytester) -> None:

@@ -1,0 +1,116 @@
+"""The fidelity manifest: where the fake follows Wolkvox's documentation and where it follows
+decisions of ours, as data (docs/control-plane.md).
+
+Built from the contract catalogue (operations, fields, errors, each with its tag and source),
+the handler registry (implemented or not) and the pipeline's order of checks, so it cannot
+drift from the code. Tags: D documented by Wolkvox, C seen in client code, I our decision,
+GAP unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wolkvox_mock.contracts.catalogue import ErrorSpec, FieldSpec, OperationSpec, load_catalogue
+from wolkvox_mock.handlers import HANDLERS
+from wolkvox_mock.pipeline.endpoint import CHECKS
+
+__all__ = ["BEHAVIOURS", "build_manifest"]
+
+_LEGEND = {
+    "D": "documented by Wolkvox (API pages, help center, Wolkvox's Postman collection)",
+    "C": "seen in third-party client code",
+    "I": "our decision: Wolkvox publishes nothing on it",
+    "GAP": "unknown",
+}
+_SPEC = "docs: spec/wolkvox-api.md"
+_CODES = "https://wolkvox.com/en/api-response-codes"
+_TOKENS = "https://helpcenter.wolkvox.com/en_US/como-generar-un-token-para-consumir-apis-en-wolkvox-manager"
+
+#: Behaviours of the whole fake (not of one operation): (behaviour, tag, source).
+BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
+    ("HTTP status equals the numeric value of the body's code", "I", f"{_SPEC} §1.2 (a client checks 201)"),
+    (
+        "Error bodies: integer code, error = reason phrase, msg = message column",
+        "I",
+        f"{_SPEC} §2.1; {_CODES}",
+    ),
+    ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
+    ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
+    ("One request in flight per token by default (a setting; the 403 names it)", "I", f"{_SPEC} §4.2"),
+    ("Daily quota per token = licenses × 1000", "D", f"{_SPEC} §4.2 (per token or shared: [GAP])"),
+    (
+        "The quota day rolls over at midnight in the operation's time zone",
+        "I",
+        f"{_SPEC} §4.2 (reset time: [GAP])",
+    ),
+    ("Only calls that pass the token checks count against the quota", "I", "docs/requests.md"),
+    (
+        "token_info counts against the quota itself",
+        "D",
+        "https://wolkvox.com/en/apis-v2-2/10-token-information",
+    ),
+    ("During maintenance every call gets HTTP 403", "D", _TOKENS),
+    ("Maintenance body text and the maintenance windows", "I", f"{_TOKENS} (body and windows not public)"),
+    (
+        "Faults, latency, holds and the control plane are test tooling, not Wolkvox behaviour",
+        "I",
+        "docs/control-plane.md",
+    ),
+    ("transport=invalid_json prints a PHP warning before the JSON", "I", "none public"),
+)
+
+
+def _field(spec: FieldSpec) -> dict[str, Any]:
+    return {"name": spec.name, "type": spec.type, "required": spec.required, "tag": spec.tag, "doc": spec.doc}
+
+
+def _error(spec: ErrorSpec) -> dict[str, Any]:
+    return {
+        "key": spec.key,
+        "status": spec.status,
+        "error": spec.error,
+        "msg": spec.msg,
+        "tag": spec.tag,
+        "source": spec.source,
+    }
+
+
+def _operation(op: OperationSpec, errors: dict[str, ErrorSpec]) -> dict[str, Any]:
+    return {
+        "family": op.family,
+        "api": op.api,
+        "path": op.path,
+        "methods": list(op.methods),
+        "implemented": (op.family, op.api) in HANDLERS,
+        "tag": op.tag,
+        "sources": list(op.sources),
+        "counts_quota": op.counts_quota,
+        "success": {
+            "status": op.success.status,
+            "code_type": op.success.code_type,
+            "msg": op.success.msg,
+            "tag": op.tag,
+        },
+        "fields": [_field(f) for f in op.fields],
+        "query": [_field(f) for f in op.query],
+        "errors": [_error(errors[key]) for key in op.errors],
+        "notes": list(op.notes),
+    }
+
+
+def build_manifest() -> dict[str, Any]:
+    """The manifest as a JSON-compatible dict: ``legend``, ``behaviours``, ``pipeline`` (the
+    ordered checks with their errors), ``operations`` and ``errors``."""
+    catalogue = load_catalogue()
+    errors = dict(catalogue.errors)
+    operations = sorted(catalogue.operations.values(), key=lambda o: (o.family, o.api))
+    return {
+        "legend": _LEGEND,
+        "behaviours": [{"behaviour": b, "tag": t, "source": s} for b, t, s in BEHAVIOURS],
+        "pipeline": [
+            {"step": i, "check": what, **_error(errors[key])} for i, (what, key) in enumerate(CHECKS, 1)
+        ],
+        "operations": [_operation(op, errors) for op in operations],
+        "errors": [_error(spec) for spec in sorted(errors.values(), key=lambda e: e.key)],
+    }

@@ -1,0 +1,405 @@
+"""The request pipeline of ``/api/v2/{family}.php`` (docs/requests.md), as a raw ASGI endpoint.
+
+Order of checks, each a refusal from the catalogue (``CHECKS`` holds the same list as data):
+
+1. unknown ``api``                        400 THE API YOU WANT TO CONSULT DOES NOT EXIST
+2. method not allowed for the operation   405 (ours)
+3. no ``wolkvox-token`` header            401 PLEASE ENTER THE WOLKVOX-TOKEN
+4. token unknown / of another server      403 PLEASE VALIDATE TOKEN
+5. maintenance window                     403 (text ours)
+6. module disabled (disable_module)       403 (text ours)
+7. malformed ``x-wolkvox-mock-fault``     400 SOME PARAMETERS ARE REQUIRED (+ hint; not counted)
+8. daily quota used up                    403 TOKEN LIMIT EXCEEDED
+9. too many in flight on this token       403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (N)
+   -- admitted: a fault is matched (wolkvox_mock.faults.model), the call is counted against the
+      quota (unless the injected error is one Wolkvox gives before counting), and it is in
+      flight until its response is sent or its connection is closed --
+10. latency, fault latency and hang, holds (the client may leave: the slot is freed)
+11. injected fault: error (in the envelope) or transport=reset (no answer, nothing done)
+12. body too large                        413 (ours)
+13. body not a JSON object, field missing 400 SOME PARAMETERS ARE REQUIRED
+14. the operation's business rules        e.g. 404 for an unknown routing point (ours)
+15. injected transport=truncate / invalid_json damage the answer on its way out
+
+Each call is journaled once: just before its answer is sent (a client that holds its answer
+finds it in the journal), or when it ends without one (499 client gone, 0 reset). Its gate
+slot is released after that, once the answer has been handed to the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import Receive, Scope, Send
+
+from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
+from wolkvox_mock.contracts.errors import WolkvoxAPIError
+from wolkvox_mock.contracts.protocol import FAULT_HEADER, TOKEN_HEADER, mask_token
+from wolkvox_mock.faults.header import parse_fault_header
+from wolkvox_mock.faults.model import Effect, FaultError
+from wolkvox_mock.faults.transport import damage_json, reset_connection, send_truncated
+from wolkvox_mock.handlers import HANDLERS, HandlerContext, Success, UploadedFile
+from wolkvox_mock.pipeline.request import (
+    coerce_fields,
+    missing_token_hint,
+    parse_json_object,
+    parse_multipart,
+    server_from,
+)
+from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
+from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.journal import JournalEntry
+from wolkvox_mock.state.models import Operation, State
+
+if TYPE_CHECKING:
+    from wolkvox_mock.fake import WolkvoxFake
+
+__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint"]
+
+log = logging.getLogger("wolkvox_mock")
+
+# Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
+_QUERY_CACHE_SIZE = 256
+
+#: The checks of the pipeline, in order: (what is checked, catalogue key of the refusal).
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("the api exists in this endpoint family", "unknown_api"),
+    ("the HTTP method is the operation's", "method_not_allowed"),
+    ("a wolkvox-token header is present", "missing_token"),
+    ("the token exists, on this server", "invalid_token"),
+    ("no maintenance window is open", "maintenance"),
+    ("the operation's module is enabled", "module_disabled"),
+    ("the token's daily quota is not used up", "token_limit_exceeded"),
+    ("the token has a free in-flight slot", "token_busy"),
+    ("the body is not too large", "payload_too_large"),
+    ("the body and the required fields are present and valid", "missing_parameters"),
+)
+#: Refusals Wolkvox gives before a call counts against the quota (an injected one neither counts).
+UNCOUNTED_ERRORS = frozenset(key for _, key in CHECKS[:8])
+
+
+class _Reset(Exception):
+    """A ``transport=reset`` fault: close the connection without answering."""
+
+
+@dataclass
+class Call:
+    """One request on its way through the pipeline."""
+
+    method: str
+    family: str
+    api: str
+    headers: Headers
+    query: QueryParams
+    body: bytes = b""
+    body_too_large: bool = False
+    server: str = ""
+    token: str = ""
+    spec: OperationSpec | None = None
+    op: Operation | None = None
+    admitted: bool = False
+    effect: Effect | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _query_spec(spec: OperationSpec) -> OperationSpec:
+    # Query parameters are validated like body fields (same rules, same 400).
+    return OperationSpec(
+        family=spec.family,
+        api=spec.api,
+        methods=spec.methods,
+        body="none",
+        success=spec.success,
+        fields=spec.query,
+    )
+
+
+def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, object]:
+    """Values for the injected error's placeholders: the fault's, else the call's own."""
+    spec = load_catalogue().error(effect.error or "")
+    limits = {"token_busy": settings.concurrency_limit, "payload_too_large": settings.max_body_bytes}
+    found: dict[str, object] = {"method": call.method}
+    if spec.key in limits:
+        found["limit"] = limits[spec.key]
+    if call.spec is not None:
+        found["allowed"] = ", ".join(call.spec.methods)
+    with suppress(ValueError, UnicodeDecodeError, RecursionError):
+        body = json.loads(call.body or b"null")
+        if isinstance(body, dict):
+            found.update({k: v for k, v in body.items() if isinstance(v, str | int)})
+    found.update(dict(call.query))
+    found.update(effect.values)
+    return {name: found.get(name, "") for name in spec.placeholders}
+
+
+class ApiEndpoint:
+    """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
+
+    def __init__(self, fake: WolkvoxFake) -> None:
+        self.fake = fake
+        self.catalogue = load_catalogue()
+        self._queries: dict[bytes, QueryParams] = {}
+
+    def _query(self, raw: bytes) -> QueryParams:
+        query = self._queries.get(raw)
+        if query is None:
+            if len(self._queries) >= _QUERY_CACHE_SIZE:
+                self._queries.clear()
+            query = self._queries[raw] = QueryParams(raw)
+        return query
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        call = Call(
+            method=scope["method"].upper(),
+            family=scope["path_params"]["family"],
+            api="",
+            headers=Headers(scope=scope),
+            query=self._query(scope.get("query_string", b"")),
+        )
+        call.api = call.query.get("api", "")
+        status, hint, journaled = 0, None, False
+        try:
+            status, body, hint = await self._answer(call, receive)
+            # Journal before sending: a client that has its answer finds the call journaled.
+            journaled = self._journal(call, status, started, hint, body.get("error"))
+            await self._send(call, receive, send, *render(status, body, hint))
+        except ClientGone:
+            status = 499  # nginx's "client closed request": nothing was sent
+        except _Reset:
+            status = 0  # no answer at all
+            journaled = self._journal(call, status, started, hint)
+            await reset_connection(receive)
+        finally:
+            if not journaled:
+                self._journal(call, status, started, hint)
+            if call.admitted:
+                self.fake.gate.release(call.token)
+
+    async def _send(
+        self,
+        call: Call,
+        receive: Receive,
+        send: Send,
+        status: int,
+        headers: list[tuple[bytes, bytes]],
+        payload: bytes,
+    ) -> None:
+        transport = call.effect.transport if call.effect else None
+        if transport == "truncate":
+            await send_truncated(receive, send, status, headers, payload)
+            return
+        if transport == "invalid_json":
+            headers, payload = damage_json(headers, payload, f"/api/v2/{call.family}.php")
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
+        try:
+            call.body, call.body_too_large = await read_body(receive, self._body_limit(call))
+            success = await self._run(call, receive)
+            assert call.spec is not None
+            body: dict[str, Any] = {
+                "code": call.spec.success.code,
+                "error": None,
+                "msg": call.spec.success.render(**success.values),
+            }
+            if success.data is not None:
+                body["data"] = success.data
+            return call.spec.success.status, body, None
+        except WolkvoxAPIError as exc:
+            return exc.status, exc.to_body(), exc.hint
+        except (ClientGone, _Reset):
+            raise
+        except Exception:  # a bug in the fake: answer in the envelope, never a traceback
+            log.exception("wolkvox-mock: unexpected error answering %s %s", call.method, call.api)
+            return (
+                500,
+                {"code": 500, "error": "INTERNAL SERVER ERROR", "msg": "WOLKVOX-MOCK INTERNAL ERROR"},
+                ("this is a bug in wolkvox-mock; the server log has the traceback"),
+            )
+
+    async def _run(self, call: Call, receive: Receive) -> Success:
+        spec = self._resolve(call)
+        self._authenticate(call)
+        self._admit(call, spec)
+        await self._in_flight(call, receive)
+        self._inject(call)
+        if call.body_too_large:
+            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
+        return await self._execute(call, spec)
+
+    def _body_limit(self, call: Call) -> int:
+        """The settings' body limit, raised for operations that take large uploads."""
+        spec = self.catalogue.operation(call.family, call.api)
+        own = spec.max_body_bytes if spec is not None and spec.max_body_bytes else 0
+        return max(self.fake.settings.max_body_bytes, own)
+
+    def _resolve(self, call: Call) -> OperationSpec:
+        spec = self.catalogue.operation(call.family, call.api)
+        if spec is None or (call.family, call.api) not in HANDLERS:
+            hint = (
+                None
+                if spec is None
+                else f"{call.family}.php?api={call.api} is not implemented by wolkvox-mock yet"
+            )
+            raise WolkvoxAPIError.from_catalogue("unknown_api", hint=hint)
+        if call.method not in spec.methods:
+            allowed = ", ".join(spec.methods)
+            raise WolkvoxAPIError.from_catalogue("method_not_allowed", method=call.method, allowed=allowed)
+        call.spec = spec
+        return spec
+
+    def _authenticate(self, call: Call) -> None:
+        call.server = server_from(call.headers, self.fake.settings.default_server)
+        token = call.headers.get(TOKEN_HEADER, "")
+        if not token.strip():
+            hint = missing_token_hint(call.headers, call.query, call.body)
+            raise WolkvoxAPIError.from_catalogue("missing_token", hint=hint)
+        found = self.fake.state.find_token(token)
+        if found is None or found[0].server != call.server:
+            raise WolkvoxAPIError.from_catalogue("invalid_token", hint=self._token_hint(token, call.server))
+        call.token, call.op = token, found[0]
+        self._check_maintenance(call.op)
+        spec = call.spec
+        if not call.op.module_enabled and spec is not None and not spec.while_module_disabled:
+            raise WolkvoxAPIError.from_catalogue(
+                "module_disabled", hint="call enable_module to enable it again"
+            )
+
+    def _check_maintenance(self, op: Operation) -> None:
+        window = self.fake.maintenance.active(op.server, self.fake.clock.now(), op.timezone)
+        if window is None:
+            return
+        error = WolkvoxAPIError.from_catalogue(
+            "maintenance", hint=f"maintenance window {window.id} is open (wolkvox-mock; the text is ours)"
+        )
+        message = window.message or self.fake.settings.maintenance_message
+        if message:
+            error.msg = message
+        raise error
+
+    def _token_hint(self, token: str, server: str) -> str | None:
+        found = self.fake.state.find_token(token.strip())
+        if found is not None and found[0].server == server:
+            return "the token has surrounding whitespace"
+        if found is not None:
+            return f"this token belongs to server {found[0].server}, not {server} (check the Host or wolkvox_server header)"
+        return None
+
+    def _header_effect(self, call: Call) -> Effect | None:
+        value = call.headers.get(FAULT_HEADER)
+        if value is None or not self.fake.settings.fault_header:
+            return None
+        try:
+            return self.fake.faults.header_effect(parse_fault_header(value))
+        except FaultError as exc:
+            hint = f"{FAULT_HEADER}: {exc} (grammar: error=KEY; latency=S[-S]; transport=reset|truncate|invalid_json|hang; hang=S)"
+            raise WolkvoxAPIError.from_catalogue("missing_parameters", hint=hint) from None
+
+    def _admit(self, call: Call, spec: OperationSpec) -> None:
+        fake, op = self.fake, call.op
+        assert op is not None
+        from_header = self._header_effect(call)
+        record = op.tokens[call.token]
+        today = fake.clock.today(op.timezone)
+        if spec.counts_quota and State.uses_today(record, today) >= op.token_limit(record):
+            raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
+        limit = fake.settings.concurrency_limit
+        if not fake.gate.try_acquire(call.token, limit):
+            raise WolkvoxAPIError.from_catalogue("token_busy", limit=limit)
+        call.admitted = True
+        call.effect = from_header or fake.faults.pick(call.family, call.api, call.token, call.server)
+        uncounted = call.effect is not None and call.effect.error in UNCOUNTED_ERRORS
+        if spec.counts_quota and not uncounted:
+            with fake.lock:
+                State.count_use(record, today)
+
+    async def _in_flight(self, call: Call, receive: Receive) -> None:
+        effect = call.effect
+        delay = self.fake.settings.latency_for(call.api) + (effect.latency if effect else 0.0)
+        hang = effect.hang_seconds if effect and effect.transport == "hang" else 0.0
+        if delay <= 0 and not hang and not self.fake.gate.is_held(call.token):
+            return
+        waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay, hang))
+        watching = asyncio.ensure_future(wait_disconnect(receive))
+        done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+            with suppress(asyncio.CancelledError, ClientGone):
+                await task
+        if waiting not in done:
+            raise ClientGone
+
+    async def _delay_and_hold(self, token: str, delay: float, hang: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if hang > 0:
+            await self.fake.faults.hang(hang)
+        await self.fake.gate.wait_if_held(token)
+
+    def _inject(self, call: Call) -> None:
+        effect = call.effect
+        if effect is None:
+            return
+        if effect.transport == "reset":
+            raise _Reset
+        if effect.error is not None:
+            raise WolkvoxAPIError.from_catalogue(
+                effect.error,
+                hint=f"injected by wolkvox-mock fault {effect.fault_id}",
+                **_fault_values(call, effect, self.fake.settings),
+            )
+
+    async def _execute(self, call: Call, spec: OperationSpec) -> Success:
+        assert call.op is not None
+        payload: dict[str, Any] = {}
+        files: list[UploadedFile] = []
+        content_type = call.headers.get("content-type", "")
+        if spec.body == "json":
+            payload = coerce_fields(spec, parse_json_object(call.body, content_type))
+        elif spec.body == "multipart":
+            fields, files = await parse_multipart(call.body, call.headers)
+            payload = coerce_fields(spec, fields)
+        if spec.query:
+            payload.update(coerce_fields(_query_spec(spec), dict(call.query)))
+        ctx = HandlerContext(
+            state=self.fake.state,
+            spec=spec,
+            op=call.op,
+            token=call.token,
+            now=self.fake.clock.now(),
+            payload=payload,
+            query=call.query,
+            files=files,
+        )
+        with self.fake.lock:
+            return HANDLERS[(spec.family, spec.api)](ctx)
+
+    def _journal(
+        self, call: Call, status: int, started: float, hint: str | None, error: object = None
+    ) -> bool:
+        """Record the call in the journal; True, so callers can note that it is done."""
+        self.fake.journal.append(
+            JournalEntry(
+                time=self.fake.clock.now().isoformat(),
+                method=call.method,
+                path=f"/api/v2/{call.family}.php",
+                api=call.api,
+                server=call.server,
+                token=mask_token(call.token) if call.token else "",
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                error=error if isinstance(error, str) else None,
+                hint=hint,
+                fault=call.effect.describe() if call.effect else None,
+            )
+        )
+        return True

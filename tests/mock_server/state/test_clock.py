@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from wolkvox_mock import Clock
+
+
+def test_real_clock_runs_and_can_be_moved_forward() -> None:
+    clock = Clock()
+    before = clock.now()
+    after = clock.advance(3600)
+    assert after - before >= timedelta(hours=1)
+    assert not clock.frozen
+
+
+def test_frozen_clock_stands_still_until_advanced() -> None:
+    at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    clock = Clock(frozen_at=at)
+    assert clock.now() == at
+    assert clock.advance(minutes=5) == at + timedelta(minutes=5)
+    clock.set(datetime(2027, 1, 1))  # naive means UTC
+    assert clock.now() == datetime(2027, 1, 1, tzinfo=UTC)
+
+
+def test_today_is_computed_in_the_time_zone() -> None:
+    clock = Clock(frozen_at=datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
+    assert clock.today("America/Bogota") == date(2026, 11, 27)
+    assert clock.today("UTC") == date(2026, 11, 28)
+
+
+def test_set_on_a_running_clock_keeps_it_running_from_there() -> None:
+    clock = Clock()
+    clock.set(datetime(2030, 5, 1, tzinfo=UTC))
+    assert clock.now().year == 2030 and not clock.frozen
+    clock.unfreeze()
+    assert clock.now().year < 2030
