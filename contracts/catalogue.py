@@ -94,6 +94,8 @@ class FieldSpec:
     tag: Tag = "D"
     doc: str = ""
     enum: tuple[str, ...] | None = None
+    #: A documented text format the value must follow (``YYYYmmddHHiiss`` for dates).
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,16 @@ class SuccessSpec:
     code_type: CodeType
     msg: str
     example: Mapping[str, Any] | None = None
+    #: The ``code`` string when it is not the status written out (``"0"``, or the empty
+    #: placeholder ``""`` of some information.php examples); only with code_type string.
+    code_value: str | None = None
 
     @property
     def code(self) -> str | int:
         """The ``code`` value as Wolkvox sends it for this operation (string or int)."""
-        return str(self.status) if self.code_type == "string" else self.status
+        if self.code_type == "string":
+            return str(self.status) if self.code_value is None else self.code_value
+        return self.status
 
     def render(self, **values: object) -> str:
         """The success message with its placeholders filled in."""

@@ -110,10 +110,10 @@ def _banner(state: State, url: str, default_server: str) -> None:
 @click.option("--token", help="Token of the demo operation (random when omitted).")
 @click.option(
     "--concurrency-limit",
-    default=1,
+    default=2,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Requests of one token admitted at once.",
+    help="Requests of one token admitted at once (Wolkvox documents 2; 1 is the strictest reading).",
 )
 @click.option(
     "--latency", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Seconds per call."

@@ -15,9 +15,10 @@ class Settings:
 
     #: Server code used when neither the Host nor the ``wolkvox_server`` header names one.
     default_server: str = "0001"
-    #: Requests of one token admitted at once. 1 follows "the same token can not be consumed
-    #: simultaneously"; the newer docs say 2 (docs/wolkvox-api.md#tokens-and-limits).
-    concurrency_limit: int = 1
+    #: Requests of one token admitted at once. Three Wolkvox documents say 2 (the error table
+    #: prints "(2)"); 1 is the strictest reading of "the same token can not be consumed
+    #: simultaneously" (docs/wolkvox-api.md#tokens-and-limits).
+    concurrency_limit: int = 2
     #: Seconds each request stays in flight before it is answered: one value for every
     #: operation, or per ``api`` name with ``"*"`` as the default.
     latency: float | dict[str, float] = 0.0

@@ -41,11 +41,14 @@ def add_dnc(ctx: HandlerContext) -> Success:
     kinds = _lists(choice(ctx, "type_call"))
     telephones = _values(ctx.payload["telephones"])
     dnc = _dnc(ctx)
+    # When each number was listed: information.php?api=get_dnc shows it as date_delete.
+    dates: dict[str, dict[str, str]] = collection(ctx.op, "dnc_added", {})
     added: set[str] = set()
     for kind in kinds:
         listed = set(dnc[kind])
         new = [t for t in telephones if t not in listed]
         dnc[kind].extend(new)
+        dates.setdefault(kind, {}).update(dict.fromkeys(new, ctx.now.isoformat()))
         added.update(new)
     return Success(values={"count": len(added)})
 
@@ -64,6 +67,9 @@ def remove_dnc(ctx: HandlerContext) -> Success:
         gone = {t for t in listed if wipe or t in wanted}
         if gone:
             dnc[kind] = [t for t in listed if t not in gone]
+            dates = ctx.op.collections.get("dnc_added", {}).get(kind, {})
+            for telephone in gone:
+                dates.pop(telephone, None)
             deleted |= gone
     return Success(values={"count": len(deleted)})
 

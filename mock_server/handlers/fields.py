@@ -4,6 +4,7 @@ skills, numbering new ones, and the collections other operations keep in ``Opera
 Collections (JSON-compatible, so ``State.export()`` and seeds carry them as they are)::
 
     dnc               {"inbound": [tel, ...], "outbound": [tel, ...]}
+    dnc_added         {"inbound"|"outbound": {tel: ISO time listed}}
     ips               {ip: {"ip", "type_ip" ("temporal"|"permanente"), "description", "last_use", "added"}}
     activity_codes    {"cod_act1"|"cod_act2": {code: {"description_cod_act", "hit", "rpc", ...}}}
     law2300           {telephone: {"telephone", "nit", "customer_id", "blocked"}}
@@ -12,6 +13,16 @@ Collections (JSON-compatible, so ``State.export()`` and seeds carry them as they
     copilot_files     {filename: {"filename", "size", "content_type", "sha256", "uploaded"}}
     audios            {filename: {"filename", "size", "content_type", "sha256", "created"}}
     speech_on_demand  [{"conn_id", "agent_id", "date_ini", "date_end", "time"}]
+    audit_log         [{"date", "ip", "user", "action", "workstation"}]   (wolkvox_mock.state.audit)
+
+Read by information.php only (seeded: no API call writes them)::
+
+    services          {flag: "yes"|"no"}             the yes/no fields of api=services
+    storage_gb        number                         GB used besides the uploaded audios
+    agent_info        {agent_id: {"agent_status", "last_use"}}
+    campaigns         [{campaign_id, campaign_name, ...}]   until campaign.php keeps campaigns
+    connectors        [{connector_id, rp_id, name, channel}]
+    notifications     [{"date", "notification"}]
 """
 
 from __future__ import annotations

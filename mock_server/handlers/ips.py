@@ -14,10 +14,14 @@ from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HandlerContext, Success, handler
 from wolkvox_mock.handlers.fields import choice, collection, text
 
-__all__ = ["MAX_PERMANENT_IPS", "add_ip", "remove_ip"]
+__all__ = ["IPS_PER_LICENSE", "MAX_PERMANENT_IPS", "add_ip", "remove_ip"]
 
 #: Permanent IPs an operation may have (documented on the add_ip page).
 MAX_PERMANENT_IPS = 5
+#: Other (temporal) IPs an operation may have per license (documented in Wolkvox's limits FAQ,
+#: https://wolkvox.helpjuice.com/wvx-control-interactions/faq-capacidades-y-limites-de-los-servicios-de-wolkvox).
+#: Counting the five permanent ones apart is ours.
+IPS_PER_LICENSE = 10
 
 
 def _ip(ctx: HandlerContext) -> str:
@@ -36,14 +40,14 @@ def _ips(ctx: HandlerContext) -> dict[str, dict[str, Any]]:
 
 @handler("configuration", "add_ip")
 def add_ip(ctx: HandlerContext) -> Success:
-    """Allow an IP: 404 if it is already listed, 406 if invalid or a sixth permanent one."""
+    """Allow an IP: 404 if it is already listed, 406 if invalid, a sixth permanent one, or one
+    more temporal one than 10 per license."""
     ip = _ip(ctx)
     ips = _ips(ctx)
     if ip in ips:
         raise WolkvoxAPIError.from_catalogue("ip_already_registered", ip=ip)
     permanent = choice(ctx, "permanent", "no") == "yes"
-    if permanent and sum(e.get("type_ip") == "permanente" for e in ips.values()) >= MAX_PERMANENT_IPS:
-        raise WolkvoxAPIError.from_catalogue("permanent_ip_limit", limit=MAX_PERMANENT_IPS)
+    _check_room(ctx, ips, permanent)
     ips = collection(ctx.op, "ips", ips)
     ips[ip] = {
         "ip": ip,
@@ -53,6 +57,16 @@ def add_ip(ctx: HandlerContext) -> Success:
         "added": ctx.now.isoformat(),
     }
     return Success(values={"ip": ip})
+
+
+def _check_room(ctx: HandlerContext, ips: dict[str, dict[str, Any]], permanent: bool) -> None:
+    """406 when the operation has no room left for one more IP of this kind."""
+    permanents = sum(e.get("type_ip") == "permanente" for e in ips.values())
+    if permanent and permanents >= MAX_PERMANENT_IPS:
+        raise WolkvoxAPIError.from_catalogue("permanent_ip_limit", limit=MAX_PERMANENT_IPS)
+    limit = ctx.op.licenses * IPS_PER_LICENSE
+    if not permanent and len(ips) - permanents >= limit:
+        raise WolkvoxAPIError.from_catalogue("ip_limit", limit=limit, per_license=IPS_PER_LICENSE)
 
 
 @handler("configuration", "remove_ip")

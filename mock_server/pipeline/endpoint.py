@@ -55,8 +55,9 @@ from wolkvox_mock.pipeline.request import (
 )
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
+from wolkvox_mock.state import audit, quota
 from wolkvox_mock.state.journal import JournalEntry
-from wolkvox_mock.state.models import Operation, State
+from wolkvox_mock.state.models import Operation
 
 if TYPE_CHECKING:
     from wolkvox_mock.fake import WolkvoxFake
@@ -76,7 +77,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("the token exists, on this server", "invalid_token"),
     ("no maintenance window is open", "maintenance"),
     ("the operation's module is enabled", "module_disabled"),
-    ("the token's daily quota is not used up", "token_limit_exceeded"),
+    ("the daily quota (the operation's pool, the token's cap) is not used up", "token_limit_exceeded"),
     ("the token has a free in-flight slot", "token_busy"),
     ("the body is not too large", "payload_too_large"),
     ("the body and the required fields are present and valid", "missing_parameters"),
@@ -165,6 +166,7 @@ class ApiEndpoint:
             query=self._query(scope.get("query_string", b"")),
         )
         call.api = call.query.get("api", "")
+        call.extra["client"] = scope.get("client")
         status, hint, journaled = 0, None, False
         try:
             status, body, hint = await self._answer(call, receive)
@@ -310,7 +312,7 @@ class ApiEndpoint:
         from_header = self._header_effect(call)
         record = op.tokens[call.token]
         today = fake.clock.today(op.timezone)
-        if spec.counts_quota and State.uses_today(record, today) >= op.token_limit(record):
+        if spec.counts_quota and quota.exhausted(op, record, today):
             raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
         limit = fake.settings.concurrency_limit
         if not fake.gate.try_acquire(call.token, limit):
@@ -320,7 +322,7 @@ class ApiEndpoint:
         uncounted = call.effect is not None and call.effect.error in UNCOUNTED_ERRORS
         if spec.counts_quota and not uncounted:
             with fake.lock:
-                State.count_use(record, today)
+                quota.count(op, record, today)
 
     async def _in_flight(self, call: Call, receive: Receive) -> None:
         effect = call.effect
@@ -381,7 +383,16 @@ class ApiEndpoint:
             files=files,
         )
         with self.fake.lock:
-            return HANDLERS[(spec.family, spec.api)](ctx)
+            success = HANDLERS[(spec.family, spec.api)](ctx)
+            self._audit(call, ctx)
+            return success
+
+    def _audit(self, call: Call, ctx: HandlerContext) -> None:
+        """Log a successful call in its operation's audit trail (information.php?api=audit_log)."""
+        client = call.extra.get("client")
+        ip = str(client[0]) if client else ""
+        user = ctx.op.tokens[ctx.token].description if ctx.token in ctx.op.tokens else ""
+        audit.record_call(ctx.op, now=ctx.now, ip=ip, user=user, family=call.family, api=call.api)
 
     def _journal(
         self, call: Call, status: int, started: float, hint: str | None, error: object = None

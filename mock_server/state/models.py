@@ -34,7 +34,8 @@ class Token:
 
     token: str
     description: str = ""
-    #: Daily limit; None means the operation's licenses × 1000 (Wolkvox's documented rule).
+    #: This token's own daily cap; None: none of its own (it draws on the operation's pool of
+    #: licenses × 1000, Wolkvox's documented rule; see wolkvox_mock.state.quota).
     limit: int | None = None
     usage_day: str | None = None
     usage_count: int = 0
@@ -104,6 +105,12 @@ class Operation:
     pbx_licenses: int = 0
     timezone: str = "America/Bogota"
     module_enabled: bool = True
+    #: "operation": one daily pool (licenses × 1000) shared by every token; "token": one
+    #: pool per token (wolkvox_mock.state.quota).
+    quota_scope: str = "operation"
+    #: The shared pool's day and count (the operation's calls today, in its time zone).
+    usage_day: str | None = None
+    usage_count: int = 0
     tokens: dict[str, Token] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
     skills: dict[str, Skill] = field(default_factory=dict)
@@ -112,7 +119,8 @@ class Operation:
     collections: dict[str, Any] = field(default_factory=dict)
 
     def token_limit(self, token: Token) -> int:
-        """The token's daily limit: its own, else licenses × 1000."""
+        """The token's daily limit: its own cap, else licenses × 1000 (the operation's pool,
+        or the token's own pool when ``quota_scope`` is "token")."""
         return token.limit if token.limit is not None else self.licenses * 1000
 
     def candidates(self, rp: RoutingPoint) -> list[str]:
@@ -270,6 +278,9 @@ def _import_operation(raw: dict[str, Any]) -> Operation:
         pbx_licenses=int(raw.pop("pbx_licenses", 0)),
         timezone=raw.pop("timezone", "America/Bogota"),
         module_enabled=bool(raw.pop("module_enabled", True)),
+        quota_scope=str(raw.pop("quota_scope", "operation")),
+        usage_day=raw.pop("usage_day", None),
+        usage_count=int(raw.pop("usage_count", 0)),
         collections=raw.pop("collections", {}) or {},
     )
     for t in raw.pop("tokens", []):

@@ -27,7 +27,7 @@ INI_OTHER_HOSTS = "wolkvox_other_hosts"
 OTHER_HOSTS = ("error", "pass_through")
 _OWN = ("other_hosts", "seed", "server", "token")
 MARKER_HELP = (
-    "wolkvox(concurrency_limit=1, latency=0.0, seed=PATH, server='0001', token=..., "
+    "wolkvox(concurrency_limit=2, latency=0.0, seed=PATH, server='0001', token=..., "
     "other_hosts='error'|'pass_through', **settings): the settings of the test's Wolkvox fake "
     "(fixtures wolkvox, wolkvox_client, wolkvox_async_client, wolkvox_respx, wolkvox_live)."
 )
