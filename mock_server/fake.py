@@ -17,6 +17,7 @@ from typing import Any
 from wolkvox_mock.contracts.protocol import make_token, mask_token
 from wolkvox_mock.faults.model import Fault, FaultError, FaultSet, Latency
 from wolkvox_mock.settings import Settings
+from wolkvox_mock.state import quota
 from wolkvox_mock.state.clock import Clock
 from wolkvox_mock.state.gate import TokenGate
 from wolkvox_mock.state.journal import Journal, JournalEntry
@@ -372,6 +373,13 @@ class WolkvoxFake:
                 raise KeyError(f"unknown token {token!r}")
             op, record = found
             return State.uses_today(record, self.clock.today(op.timezone))
+
+    def pool_usage(self, server: str) -> int:
+        """Calls of every token of operation ``server`` counted today: the use of its shared
+        daily pool (wolkvox_mock.state.quota)."""
+        with self.lock:
+            op = self.operation(server)
+            return quota.pool_used(op, self.clock.today(op.timezone))
 
 
 def _status_matches(status: int, wanted: str) -> bool:

@@ -9,6 +9,8 @@ file's name, size, type and SHA-256 (not its bytes) in ``Operation.collections``
 from __future__ import annotations
 
 import hashlib
+import io
+import wave
 from typing import Any
 
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
@@ -49,6 +51,17 @@ def _record(ctx: HandlerContext, upload: UploadedFile, name: str, when: str) -> 
         "sha256": hashlib.sha256(upload.content).hexdigest(),
         when: ctx.now.isoformat(),
     }
+
+
+def wav_seconds(content: bytes) -> int | None:
+    """The whole seconds a WAV file lasts (for information.php?api=audio_list); None for any
+    other format, which the fake does not decode."""
+    try:
+        with wave.open(io.BytesIO(content), "rb") as audio:
+            rate = audio.getframerate()
+            return round(audio.getnframes() / rate) if rate else None
+    except (wave.Error, EOFError, ValueError):
+        return None
 
 
 @handler("configuration", "upload_file")
@@ -93,4 +106,7 @@ def upload_audio(ctx: HandlerContext) -> Success:
     audios: dict[str, dict[str, Any]] = collection(ctx.op, "audios", {})
     for upload, name in zip(ctx.files, names, strict=True):
         audios[name] = _record(ctx, upload, name, "created")
+        seconds = wav_seconds(upload.content)
+        if seconds is not None:
+            audios[name]["duration"] = seconds
     return Success(values={"count": len(names)}, data=[{"filename": name} for name in names])

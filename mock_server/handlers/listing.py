@@ -42,7 +42,9 @@ def listing(rows: Iterable[Mapping[str, str]]) -> Success:
     """The success of a list, or the ``no_records`` 404 when it has no row."""
     data = [dict(row) for row in rows]
     if not data:
-        raise WolkvoxAPIError.from_catalogue("no_records", hint="the list is empty (or the filter matched nothing)")
+        raise WolkvoxAPIError.from_catalogue(
+            "no_records", hint="the list is empty (or the filter matched nothing)"
+        )
     return Success(values={"count": len(data)}, data=data)
 
 
@@ -95,7 +97,9 @@ def _date(ctx: HandlerContext, name: str) -> datetime:
             raise ValueError(raw)
         moment = datetime.strptime(raw, DATE_FORMAT)
     except ValueError:
-        raise _bad_range(name, raw, f"'{name}' must be a date written YYYYmmddHHiiss, e.g. 20261128000000") from None
+        raise _bad_range(
+            name, raw, f"'{name}' must be a date written YYYYmmddHHiiss, e.g. 20261128000000"
+        ) from None
     return moment.replace(tzinfo=ZoneInfo(ctx.op.timezone))
 
 
@@ -112,16 +116,22 @@ def date_range(ctx: HandlerContext) -> DateRange:
         raise _bad_range("date_end", ctx.payload["date_end"], "date_end is before date_ini")
     if end - start > timedelta(days=MAX_RANGE_DAYS):
         raise _bad_range(
-            "date_end", ctx.payload["date_end"], f"a range spans at most {MAX_RANGE_DAYS} days (Wolkvox's limit)"
+            "date_end",
+            ctx.payload["date_end"],
+            f"a range spans at most {MAX_RANGE_DAYS} days (Wolkvox's limit)",
         )
     return DateRange(start, end)
 
 
-def rows_in(rows: Iterable[Mapping[str, Any]], key: str, within: DateRange, op: Operation) -> list[Mapping[str, Any]]:
+def rows_in(
+    rows: Iterable[Mapping[str, Any]], key: str, within: DateRange, op: Operation
+) -> list[Mapping[str, Any]]:
     """The rows whose time ``key`` falls in ``within``, newest first (rows are stored oldest
     first, so rows of the same second keep newest first too)."""
     timed = [
-        (moment, row) for row in reversed(list(rows)) if (moment := parse_time(str(row.get(key, "")), op)) in within
+        (moment, row)
+        for row in reversed(list(rows))
+        if (moment := parse_time(str(row.get(key, "")), op)) in within
     ]
     timed.sort(key=lambda pair: pair[0], reverse=True)
     return [row for _, row in timed]

@@ -120,14 +120,11 @@ def test_routing_points_last_use_is_local_date_and_time(app: WolkvoxApp, http: h
     assert row["last_use"] == "2026-11-27 10:04:05"  # Bogota is UTC-5
 
 
-def test_routing_points_with_none_is_an_empty_list(app: WolkvoxApp, http: httpx.Client) -> None:
+def test_routing_points_with_none_is_the_empty_list_404(app: WolkvoxApp, http: httpx.Client) -> None:
     app.fake.operation(SERVER).routing_points.clear()
-    assert http.get(ROUTING_POINTS, headers=AUTH).json() == {
-        "code": 200,
-        "error": None,
-        "msg": "0 records were found",
-        "data": [],
-    }
+    response = http.get(ROUTING_POINTS, headers=AUTH)
+    assert response.status_code == 404
+    assert response.json() == {"code": 404, "error": "NOT FOUND", "msg": "Validate dates entered"}
 
 
 def test_information_calls_go_through_the_token_checks(http: httpx.Client) -> None:
