@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
@@ -37,8 +37,10 @@ __all__ = [
     "FilePart",
     "Multipart",
     "add_interaction_payloads",
+    "bad_wolkvox_dates",
     "blank_texts",
     "can_be_invalid",
+    "date_ranges",
     "invalid_add_interaction_payloads",
     "operation_payloads",
     "requests_for",
@@ -46,6 +48,7 @@ __all__ = [
     "texts",
     "tokens",
     "unknown_apis",
+    "wolkvox_dates",
 ]
 
 _BLANKS = " \t\n\r\x0b\x0c\u00a0\u2003\u3000"
@@ -325,10 +328,69 @@ def invalid_add_interaction_payloads(*, rp_ids: SearchStrategy[str] | None = Non
     return operation_payloads(_add_interaction(), valid=False, fields=overrides)
 
 
+#: Wolkvox's date parameters' format, as a strptime/strftime format.
+_WOLKVOX_DATE = "%Y%m%d%H%M%S"
+_RANGE_DAYS = 31
+
+
+def wolkvox_dates(
+    *, min_value: datetime = datetime(2015, 1, 1), max_value: datetime = datetime(2099, 12, 31)
+) -> SearchStrategy[str]:
+    """Dates written as Wolkvox's parameters take them: ``YYYYmmddHHiiss``."""
+    return st.datetimes(min_value, max_value).map(lambda d: d.strftime(_WOLKVOX_DATE))
+
+
+def date_ranges(*, max_days: int = _RANGE_DAYS) -> SearchStrategy[dict[str, str]]:
+    """``{"date_ini", "date_end"}`` in ``YYYYmmddHHiiss``, the end not before the start and at
+    most ``max_days`` after it (Wolkvox's limit: 31 days)."""
+    starts = st.datetimes(datetime(2015, 1, 1), datetime(2099, 1, 1))
+    spans = st.timedeltas(timedelta(0), timedelta(days=max_days))
+    return st.builds(
+        lambda start, span: {
+            "date_ini": start.strftime(_WOLKVOX_DATE),
+            "date_end": (start + span).strftime(_WOLKVOX_DATE),
+        },
+        starts,
+        spans,
+    )
+
+
+def bad_wolkvox_dates() -> SearchStrategy[str]:
+    """Non-blank text that is not a ``YYYYmmddHHiiss`` date (ISO dates, too short, month 13...)."""
+
+    def is_date(text: str) -> bool:
+        try:
+            datetime.strptime(text, _WOLKVOX_DATE)
+        except ValueError:
+            return False
+        return len(text) == len("YYYYmmddHHiiss") and text.isascii() and text.isdigit()
+
+    shaped = st.one_of(
+        st.datetimes(datetime(2015, 1, 1), datetime(2099, 12, 31)).map(
+            lambda d: d.strftime("%Y-%m-%d %H:%M:%S")
+        ),
+        st.from_regex(r"[0-9]{1,13}", fullmatch=True),
+        st.from_regex(r"[0-9]{4}1[3-9][0-9]{8}", fullmatch=True),
+        texts(max_size=16),
+    )
+    return shaped.filter(lambda text: bool(text.strip()) and not is_date(text.strip()))
+
+
+def _query_value(spec: FieldSpec) -> SearchStrategy[str]:
+    if spec.enum:
+        return st.sampled_from(spec.enum)
+    if spec.format == "YYYYmmddHHiiss":
+        return wolkvox_dates()
+    return texts(max_size=12)
+
+
 def _queries(spec: OperationSpec, valid: bool) -> SearchStrategy[dict[str, str]]:
-    values = {f.name: texts(max_size=12) for f in spec.query if f.required}
-    optional = {f.name: texts(max_size=12) for f in spec.query if not f.required}
+    values = {f.name: _query_value(f) for f in spec.query if f.required}
+    optional = {f.name: _query_value(f) for f in spec.query if not f.required}
     queries = st.fixed_dictionaries(values, optional=optional)
+    if {"date_ini", "date_end"} <= values.keys():
+        # The two dates of a range go together: valid ones span at most 31 days.
+        queries = st.tuples(queries, date_ranges()).map(lambda pair: {**pair[0], **pair[1]})
     if valid or not values:
         return queries
 

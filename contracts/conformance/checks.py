@@ -1,8 +1,9 @@
 """The contract checks, built from the catalogue, and the order they run in.
 
 Read-only by default: refusals are provoked with calls that write nothing (no token, a wrong
-token, an unknown ``api``, an empty body), and successes are read from GET operations that
-take no input (token_info, routing_points). ``operations`` chooses which operations get the
+token, an unknown ``api``, an empty body), and successes are read from GET operations
+(token_info and routing_points always; the other information.php reads when chosen, see
+``reads``). ``operations`` chooses which operations get the
 per-operation probe (default: add_interaction, the original set; ``"all"``: every one). Only
 with ``allow_writes`` are writes sent: one add_interaction to the routing point the user
 named, and the write sequences the check undoes itself (``writes.UNDOABLE``) of the chosen
@@ -22,6 +23,7 @@ from wolkvox_mock.contracts.conformance.operations import (
     select_operations,
 )
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
+from wolkvox_mock.contracts.conformance.reads import read_checks
 from wolkvox_mock.contracts.conformance.token_gate import SUMMARY as GATE_SUMMARY
 from wolkvox_mock.contracts.conformance.token_gate import check_token_gate
 from wolkvox_mock.contracts.conformance.writes import write_checks
@@ -59,24 +61,13 @@ def _refusal_check(
     return Check(name, summary, "1", run, uses_token=token == "")
 
 
-def _success_check(spec: OperationSpec) -> Check:
-    name = f"{spec.family}.{spec.api}"
-    summary = f"{spec.methods[0]} {spec.family}.php?api={spec.api} -> {spec.success.status}, code {spec.success.code!r}"
-
-    async def run(ctx: CheckContext) -> CheckResult:
-        exchange = await ctx.probe.send(spec.api, family=spec.family, method=spec.methods[0])
-        return CheckResult(name, summary, success_findings(exchange, spec))
-
-    return Check(name, summary, "1", run)
-
-
 def read_only_operations(catalogue: Catalogue | None = None) -> list[OperationSpec]:
-    """Operations that only read: GET, no body, no required query parameter."""
+    """Operations that only read: GET, no body (every information.php operation)."""
     catalogue = catalogue or load_catalogue()
     return [
         spec
         for _, spec in sorted(catalogue.operations.items())
-        if "GET" in spec.methods[:1] and spec.body == "none" and not spec.required_query
+        if "GET" in spec.methods[:1] and spec.body == "none"
     ]
 
 
@@ -162,7 +153,7 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
             method="GET",
         ),
     )
-    reads = tuple(_success_check(spec) for spec in read_only_operations(catalogue))
+    reads = tuple(read_checks(read_only_operations(catalogue), names))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
     writes = write_checks(names)
     if "add_interaction" in names:

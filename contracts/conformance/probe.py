@@ -162,9 +162,11 @@ class Probe:
         token_header: str = "wolkvox-token",
         body: Any = None,
         multipart: bool = False,
+        query: Mapping[str, str] | None = None,
     ) -> Exchange:
         """One call; ``token=""`` sends the target's token, None sends none. ``body`` goes as
-        JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part)."""
+        JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part);
+        ``query`` adds parameters after ``api``."""
         token = self.target.token if token == "" else token
         headers = {"wolkvox_server": self.target.server}
         if token is not None:
@@ -179,13 +181,14 @@ class Probe:
         self.calls_with_token += token == self.target.token
         try:
             response = await self.client.request(
-                method, path, params={"api": api}, headers=headers, content=content
+                method, path, params={"api": api, **(query or {})}, headers=headers, content=content
             )
         except httpx.TransportError as exc:
             raise TargetUnreachable(f"{method} {path}?api={api}: {type(exc).__name__}: {exc}") from exc
         who = "its token" if token == self.target.token else "no token" if token is None else "another token"
         shown = "an empty multipart body" if multipart else f"body {json.dumps(body)}"
-        described = f"{method} {path}?api={api} with {who}" + (
+        extra = "".join(f"&{k}={v}" for k, v in (query or {}).items())
+        described = f"{method} {path}?api={api}{extra} with {who}" + (
             f", {shown}" if multipart or body is not None else ""
         )
         return Exchange(described, response.status_code, response.headers, response.content)

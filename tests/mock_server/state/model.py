@@ -1,6 +1,7 @@
 """A small reference model of add_interaction's contract, written apart from the fake.
 
-It knows tokens and servers, the daily quota in Bogota's day, the in-flight limit, the body
+It knows tokens and servers, the daily quota in Bogota's day (one pool per operation shared
+by its tokens, and a token's own cap), the in-flight limit, the body
 rules of docs/fidelity.md and round robin over a routing point's enabled agents. The stateful test
 (test_properties_stateful.py) runs it side by side with the fake and compares every answer.
 Only the texts come from the catalogue (they are data); the rules are re-stated here.
@@ -54,10 +55,14 @@ class Model:
     """The expected behaviour of one fake, given the same setup and the same calls."""
 
     now: datetime
-    concurrency_limit: int = 1
+    concurrency_limit: int = 2
     token_servers: dict[str, str] = field(default_factory=dict)
-    token_limits: dict[str, int] = field(default_factory=dict)
+    #: A token's own daily cap (None: only the operation's pool limits it).
+    token_caps: dict[str, int | None] = field(default_factory=dict)
+    #: Each operation's daily pool: licenses x 1000.
+    pool_limits: dict[str, int] = field(default_factory=dict)
     uses: dict[tuple[str, date], int] = field(default_factory=dict)
+    pool: dict[tuple[str, date], int] = field(default_factory=dict)
     in_flight: dict[str, int] = field(default_factory=dict)
     enabled: dict[tuple[str, str], bool] = field(default_factory=dict)
     routing: dict[tuple[str, str], Routing] = field(default_factory=dict)
@@ -71,6 +76,14 @@ class Model:
         """Calls of ``token`` counted today."""
         return self.uses.get((token, self.today()), 0)
 
+    def pool_today(self, server: str) -> int:
+        """Calls of every token of operation ``server`` counted today."""
+        return self.pool.get((server, self.today()), 0)
+
+    def spend_pool(self, server: str, left: int) -> None:
+        """Pretend other calls used the pool until ``left`` remain today."""
+        self.pool[(server, self.today())] = self.pool_limits[server] - left
+
     def copy(self) -> Model:
         """An independent copy (to try another order of concurrent requests)."""
         return copy.deepcopy(self)
@@ -83,13 +96,18 @@ class Model:
             return _refusal("missing_token")
         if self.token_servers.get(token) != server:
             return _refusal("invalid_token")
-        if self.uses_today(token) >= self.token_limits[token]:
+        cap = self.token_caps[token]
+        if (cap is not None and self.uses_today(token) >= cap) or self.pool_today(server) >= self.pool_limits[
+            server
+        ]:
             return _refusal("token_limit_exceeded")
         if self.in_flight.get(token, 0) >= self.concurrency_limit:
             return _refusal("token_busy", limit=self.concurrency_limit)
         self.in_flight[token] = self.in_flight.get(token, 0) + 1
         key = (token, self.today())
         self.uses[key] = self.uses.get(key, 0) + 1
+        shared = (server, self.today())
+        self.pool[shared] = self.pool.get(shared, 0) + 1
         return None
 
     def finish(self, token: str, server: str, payload: Any) -> Answer:

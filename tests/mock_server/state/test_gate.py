@@ -1,4 +1,5 @@
-"""The token gate: one request in flight per token by default, holds, and slots that never leak."""
+"""The token gate: two requests in flight per token by default (Wolkvox's documented "(2)"),
+one with the strictest setting, holds, and slots that never leak."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ BUSY_1 = {
     "error": "FORBIDDEN",
     "msg": "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (1)",
 }
+#: The default answer: exactly the text of Wolkvox's response-code table.
+BUSY_2 = {
+    "code": 403,
+    "error": "FORBIDDEN",
+    "msg": "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)",
+}
+
+
+def test_the_default_limit_is_two() -> None:
+    assert Settings().concurrency_limit == 2
 
 
 def test_gate_admits_up_to_the_limit_and_counts_peaks() -> None:
@@ -45,7 +56,27 @@ def test_wait_for_times_out_with_false() -> None:
 
 
 @pytest.mark.anyio
-async def test_second_concurrent_request_is_refused_then_admitted_after_release(app: WolkvoxApp) -> None:
+async def test_third_concurrent_request_is_refused_then_admitted_after_release(app: WolkvoxApp) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
+        app.fake.hold(TOKEN)
+        held = [
+            asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
+            for _ in range(2)
+        ]
+        assert await app.fake.wait_held_async(TOKEN, 2)
+        third = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
+        assert (third.status_code, third.json()) == (403, BUSY_2)
+        assert app.fake.release(TOKEN) == 2
+        assert [(await task).status_code for task in held] == [201, 201]
+        fourth = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
+    assert fourth.status_code == 201
+    assert len(app.fake.interactions) == 3
+    assert app.fake.peak_in_flight(TOKEN) == 2
+
+
+@pytest.mark.anyio
+async def test_with_the_strictest_setting_the_second_request_is_refused() -> None:
+    app = create_app(demo_state(SERVER, TOKEN), Settings(concurrency_limit=1))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
         app.fake.hold(TOKEN)
         first = asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
@@ -54,9 +85,6 @@ async def test_second_concurrent_request_is_refused_then_admitted_after_release(
         assert (second.status_code, second.json()) == (403, BUSY_1)
         assert app.fake.release(TOKEN) == 1
         assert (await first).status_code == 201
-        third = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
-    assert third.status_code == 201
-    assert len(app.fake.interactions) == 2
     assert app.fake.peak_in_flight(TOKEN) == 1
 
 
@@ -75,18 +103,18 @@ async def test_tokens_are_gated_independently(app: WolkvoxApp) -> None:
 
 
 def test_over_a_real_socket_concurrent_clients_with_latency() -> None:
-    """Two threads, one token, 0.2 s latency: exactly one admitted while the other is in flight."""
+    """Three threads, one token, 0.2 s latency: exactly two admitted while they are in flight."""
     app = create_app(demo_state(SERVER, TOKEN), Settings(latency=0.2))
     with LiveServer(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as client:
-        with ThreadPoolExecutor(1) as pool:
-            first = pool.submit(client.post, ADD_INTERACTION, json=VALID_INTERACTION)
-            # Deterministic: send the second only once the first is admitted.
-            assert app.fake.gate.wait_for(lambda g: g.in_flight(TOKEN) == 1)
-            second = client.post(ADD_INTERACTION, json=VALID_INTERACTION)
-            assert first.result(timeout=10).status_code == 201
-        assert second.json() == BUSY_1
+        with ThreadPoolExecutor(2) as pool:
+            first = [pool.submit(client.post, ADD_INTERACTION, json=VALID_INTERACTION) for _ in range(2)]
+            # Deterministic: send the third only once the first two are admitted.
+            assert app.fake.gate.wait_for(lambda g: g.in_flight(TOKEN) == 2)
+            third = client.post(ADD_INTERACTION, json=VALID_INTERACTION)
+            assert [f.result(timeout=10).status_code for f in first] == [201, 201]
+        assert third.json() == BUSY_2
         assert client.post(ADD_INTERACTION, json=VALID_INTERACTION).status_code == 201
-    assert app.fake.peak_in_flight(TOKEN) == 1
+    assert app.fake.peak_in_flight(TOKEN) == 2
 
 
 def test_many_concurrent_clients_over_sockets_never_exceed_the_limit() -> None:

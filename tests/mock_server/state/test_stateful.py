@@ -1,10 +1,11 @@
 """The fake and the reference model (model.py), driven side by side by Hypothesis.
 
-Rules send add_interaction with any token (valid, small quota, another server's, unknown,
-missing) and any body, move the frozen clock (across Bogota's midnight too), switch agents
+Rules send add_interaction with any token (valid, small cap, another server's, unknown,
+missing) and any body, spend most of an operation's shared daily pool (so its tokens compete
+for the last calls), move the frozen clock (across Bogota's midnight too), switch agents
 on and off, and hold a token's requests in flight to send more concurrently. Every answer
 of the fake must equal the model's; after every step the recorded interactions, each
-token's usage today and the in-flight counters must agree.
+token's usage today, each operation's pool usage and the in-flight counters must agree.
 
 Concurrency is deterministic: a held request waits at the fake's hold until the rule
 releases it (``wait_held_async``), all on one event loop, in-process.
@@ -57,10 +58,11 @@ def _build(limit: int) -> tuple[WolkvoxFake, Model]:
     model = Model(now=START, concurrency_limit=limit)
     fake.add_operation("0001", licenses=10)
     fake.add_operation("0002", licenses=1)
+    model.pool_limits.update({"0001": 10_000, "0002": 1_000})
     for token, server, small in ((MAIN, "0001", False), (SMALL, "0001", True), (OTHER, "0002", False)):
         fake.add_token(server, token, limit=SMALL_LIMIT if small else None)
         model.token_servers[token] = server
-        model.token_limits[token] = SMALL_LIMIT if small else (10_000 if server == "0001" else 1_000)
+        model.token_caps[token] = SMALL_LIMIT if small else None
     for agent in AGENTS:
         fake.add_agent("0001", agent)
         model.enabled[("0001", agent)] = True
@@ -182,6 +184,16 @@ class FakeAgainstModel(RuleBasedStateMachine):
         self.fake.clock.set(moment)
         self.model.now = moment
 
+    @rule(server=st.sampled_from(["0001", "0002"]), left=st.integers(min_value=0, max_value=3))
+    def nearly_spend_the_pool(self, server: str, left: int) -> None:
+        """As if other calls had used the operation's pool until ``left`` remain today: the
+        tokens of that operation then share those few calls."""
+        with self.fake.lock:
+            op = self.fake.operation(server)
+            op.usage_day = self.fake.clock.today(op.timezone).isoformat()
+            op.usage_count = op.licenses * 1000 - left
+        self.model.spend_pool(server, left)
+
     @precondition(lambda self: self.model.uses_today(SMALL) >= SMALL_LIMIT)
     @rule()
     def small_token_is_spent_until_midnight(self) -> None:
@@ -205,6 +217,11 @@ class FakeAgainstModel(RuleBasedStateMachine):
     def same_usage_today(self) -> None:
         for token in (MAIN, SMALL, OTHER):
             assert self.fake.token_usage(token) == self.model.uses_today(token), token
+
+    @invariant()
+    def same_pool_usage_today(self) -> None:
+        for server in ("0001", "0002"):
+            assert self.fake.pool_usage(server) == self.model.pool_today(server), server
 
     @invariant()
     def nothing_left_in_flight(self) -> None:
