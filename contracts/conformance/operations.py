@@ -90,8 +90,10 @@ def select_operations(selection: Selection = None, catalogue: Catalogue | None =
 
 def probe_is_safe(spec: OperationSpec) -> bool:
     """Whether an empty request is sure to be refused: the operation has a required field or
-    query parameter (one without would act on an empty request), and a body to leave empty."""
-    return spec.body != "none" and bool(spec.required_fields or spec.required_query)
+    query parameter (one without would act on an empty request), and a body to leave empty,
+    or it is a GET without a body (it only reads)."""
+    reads = spec.body == "none" and spec.methods[:1] == ("GET",)
+    return (spec.body != "none" or reads) and bool(spec.required_fields or spec.required_query)
 
 
 def _exists_finding(ex: Exchange, spec: OperationSpec) -> Finding:
@@ -123,7 +125,7 @@ def _acted_finding(ex: Exchange) -> Finding | None:
 
 def _summary(spec: OperationSpec) -> str:
     query = ", ".join(f.name for f in spec.required_query)
-    sent = "empty multipart body" if spec.body == "multipart" else "body {}"
+    sent = {"multipart": "empty multipart body", "none": "no body"}.get(spec.body, "body {}")
     without = f" without {query}" if query else ""
     required = [f for f in (*spec.required_query, *spec.required_fields)]
     whose = "documented" if any(f.tag == "D" for f in required) else "ours"
@@ -148,7 +150,7 @@ def required_check(spec: OperationSpec) -> Check:
             spec.api,
             family=spec.family,
             method=spec.methods[0],
-            body=None if multipart else {},
+            body=None if multipart or spec.body == "none" else {},
             multipart=multipart,
         )
         findings = [_exists_finding(exchange, spec)]

@@ -25,6 +25,7 @@ _LEGEND = {
 }
 _SPEC = "docs: spec/wolkvox-api.md"
 _CODES = "https://wolkvox.com/en/api-response-codes"
+_FAQ = "https://wolkvox.helpjuice.com/wvx-control-interactions/faq-capacidades-y-limites-de-los-servicios-de-wolkvox"
 _TOKENS = "https://helpcenter.wolkvox.com/en_US/como-generar-un-token-para-consumir-apis-en-wolkvox-manager"
 
 #: Behaviours of the whole fake (not of one operation): (behaviour, tag, source).
@@ -37,8 +38,35 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ),
     ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
     ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
-    ("One request in flight per token by default (a setting; the 403 names it)", "I", f"{_SPEC} §4.2"),
-    ("Daily quota per token = licenses × 1000", "D", f"{_SPEC} §4.2 (per token or shared: [GAP])"),
+    (
+        "Two requests in flight per token by default, 403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS "
+        "PER TOKEN (2); a setting (1 is the strictest reading; the 403 names the limit in force)",
+        "D",
+        f'{_SPEC} §4.2; {_CODES} (row 5 reads "(2)")',
+    ),
+    ("Daily quota = licenses × 1000", "D", f"{_SPEC} §4.2"),
+    (
+        "The daily quota is one pool per operation shared by all its tokens; a token may carry its "
+        "own lower cap; quota_scope 'token' restores a pool per token",
+        "I",
+        f"{_FAQ} (1,000 tokens per license for the operation); token_info's all_token_today",
+    ),
+    (
+        "At most 10 IPs per license in add_ip besides the 5 permanent ones (the answer to one more is ours)",
+        "D",
+        _FAQ,
+    ),
+    (
+        "An empty list or report answers 404 'Validate dates entered' (information.php by analogy)",
+        "C",
+        "reports_manager.php clients (SantiagoAnalista/wolkvox-rendimiento, jorman-viafara/chat-viewer-wolkvox); "
+        "information.php analogy, code type and error ours [I]",
+    ),
+    (
+        "audit_log lists the operation's successful API calls (action 'API {Family} {api}') besides the seed's rows",
+        "I",
+        "clients see API calls in the audit log (Omarmaste/zabbix-asterisk); row texts ours",
+    ),
     (
         "The quota day rolls over at midnight in the operation's time zone",
         "I",

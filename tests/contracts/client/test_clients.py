@@ -83,18 +83,35 @@ def target(request: pytest.FixtureRequest, app: WolkvoxApp) -> Iterator[Target]:
         app.fake.release()
 
 
-def occupy(target: Target) -> tuple[threading.Thread, list[httpx.Response]]:
-    """Hold the token and put one request of "another process" in its only slot."""
+class Occupants:
+    """The threads of "another process" holding every slot of the token."""
+
+    def __init__(self, threads: list[threading.Thread]) -> None:
+        self.threads = threads
+
+    def join(self, timeout: float) -> None:
+        for thread in self.threads:
+            thread.join(timeout)
+
+
+def occupy(target: Target) -> tuple[Occupants, list[httpx.Response]]:
+    """Hold the token and put requests of "another process" in all its slots (two by default,
+    Wolkvox's documented limit): they take agents 1001 and 1002."""
     target.fake.hold(TOKEN)
     other, answers = target.raw(), []
-    thread = threading.Thread(
-        target=lambda: answers.append(
-            other.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=WOLKVOX_HEADERS)
+    slots = target.fake.settings.concurrency_limit
+    threads = []
+    for number in range(1, slots + 1):
+        thread = threading.Thread(
+            target=lambda: answers.append(
+                other.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=WOLKVOX_HEADERS)
+            )
         )
-    )
-    thread.start()
-    assert target.fake.wait_held(TOKEN)
-    return thread, answers
+        thread.start()
+        threads.append(thread)
+        # One at a time, so that round robin hands them the agents in order.
+        assert target.fake.wait_held(TOKEN, number)
+    return Occupants(threads), answers
 
 
 # -- success -----------------------------------------------------------------------------------
@@ -178,10 +195,10 @@ def test_busy_token_is_retried_with_backoff_until_the_slot_is_free(target: Targe
 
     client = target.client(retry=RetryPolicy(random=lambda: 0.0), sleep=sleep)
     result = client.add_interaction(**INTERACTION)
-    assert (result.code, result.agent_id) == (201, "1002")
-    assert answers[0].status_code == 201
+    assert (result.code, result.agent_id) == (201, "1001")  # after the occupants' 1001 and 1002
+    assert [answer.status_code for answer in answers] == [201, 201]
     assert delays == [0.5]
-    assert statuses(target.fake, 3) == [403, 201, 201]
+    assert statuses(target.fake, 4) == [403, 201, 201, 201]
 
 
 def test_busy_token_raises_once_the_retries_are_spent(target: Target) -> None:
@@ -192,9 +209,9 @@ def test_busy_token_raises_once_the_retries_are_spent(target: Target) -> None:
         client.add_interaction(**INTERACTION)
     target.fake.release(TOKEN)
     thread.join(5)
-    assert caught.value.msg == "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (1)"
+    assert caught.value.msg == "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)"
     assert delays == [0.5, 1.0]
-    assert statuses(target.fake, 4) == [403, 403, 403, 201]
+    assert statuses(target.fake, 5) == [403, 403, 403, 201, 201]
 
 
 def test_timeout_raises_and_frees_both_slots(target: Target) -> None:

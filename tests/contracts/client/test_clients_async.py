@@ -69,21 +69,27 @@ def client(app: Any, url: str, token: str = TOKEN, **options: Any) -> AsyncWolkv
 
 
 @asynccontextmanager
-async def occupied(app: WolkvoxApp, url: str) -> AsyncIterator[asyncio.Task[httpx.Response]]:
-    """The token held, with one request of "another process" in its only slot."""
+async def occupied(app: WolkvoxApp, url: str) -> AsyncIterator[asyncio.Future[list[httpx.Response]]]:
+    """The token held, with requests of "another process" in all its slots (two by default,
+    Wolkvox's documented limit): they take agents 1001 and 1002."""
     app.fake.hold(TOKEN)
     async with httpx.AsyncClient(
         base_url=url, **{k: v for k, v in route(app, url).items() if k == "transport"}
     ) as other:
-        task = asyncio.ensure_future(
-            other.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=WOLKVOX_HEADERS)
-        )
-        assert await app.fake.wait_held_async(TOKEN)
+        tasks = []
+        for number in range(1, app.fake.settings.concurrency_limit + 1):
+            tasks.append(
+                asyncio.ensure_future(
+                    other.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=WOLKVOX_HEADERS)
+                )
+            )
+            assert await app.fake.wait_held_async(TOKEN, number)
+        together = asyncio.gather(*tasks)
         try:
-            yield task
+            yield together
         finally:
             app.fake.release(TOKEN)
-            await task
+            await together
 
 
 # -- success -----------------------------------------------------------------------------------
@@ -138,9 +144,9 @@ async def test_busy_token_is_retried_until_the_slot_is_free(app: WolkvoxApp, url
 
         async with client(app, url, retry=RetryPolicy(random=lambda: 0.0), sleep=sleep) as wolkvox:
             result = await wolkvox.add_interaction(**INTERACTION)
-    assert (result.code, result.agent_id) == (201, "1002")
+    assert (result.code, result.agent_id) == (201, "1001")  # after the occupants' 1001 and 1002
     assert delays == [0.5]
-    assert statuses(app.fake, 3) == [403, 201, 201]
+    assert statuses(app.fake, 4) == [403, 201, 201, 201]
 
 
 async def test_busy_token_raises_once_the_retries_are_spent(app: WolkvoxApp, url: str) -> None:

@@ -259,6 +259,66 @@ def check_token_info(op: Operation, r: Any) -> None:
     )
 
 
+def _seeded_lists(op: Operation) -> None:
+    op.collections.update(
+        copy.deepcopy(
+            {
+                "campaigns": [{"campaign_id": "7", "campaign_name": "Cobros", "records": "120"}],
+                "connectors": [{"connector_id": "3", "rp_id": "1", "name": "WA", "channel": "whatsapp"}],
+                "notifications": [{"date": "2026-11-28 09:00:00", "notification": "flow"}],
+                "audit_log": [
+                    {"date": "2026-11-28 08:00:00", "ip": "10.0.0.1", "user": "admin", "action": "x"}
+                ],
+                "activity_codes": {"cod_act2": {"VENTA": {"description_cod_act": "Venta", "hit": "yes"}}},
+                "dnc": {"inbound": ["3001112233"], "outbound": []},
+                "law2300": {"3007778899": {"telephone": "3007778899", "nit": "900", "blocked": ""}},
+                "ips": {"10.1.1.1": {"ip": "10.1.1.1", "type_ip": "permanente", "description": "office"}},
+                "audios": {"a.wav": {"filename": "a.wav", "size": 2048, "created": "", "duration": 4}},
+                "services": {"sso": "yes"},
+                "storage_gb": "2.5",
+            }
+        )
+    )
+
+
+def _row(attribute: str, expected: Any) -> Callable[[Operation, Any], None]:
+    """A check that the first row's ``attribute`` is ``expected`` and the count says so."""
+
+    def check(op: Operation, r: Any) -> None:
+        assert r.rows and getattr(r.rows[0], attribute) == expected
+        assert r.count in (None, len(r.rows))
+        assert r.rows[0].raw
+
+    return check
+
+
+def check_services(op: Operation, r: Any) -> None:
+    assert (r.licenses, r.pbx, r.services["sso"], r.services["whatsapp"]) == (10, 0, True, False)
+
+
+def check_storage(op: Operation, r: Any) -> None:
+    assert (r.count, r.storage) == (1, 2.5)
+
+
+RANGE = {"date_ini": "20261128000000", "date_end": "20261128235959"}
+INFORMATION_CASES = [
+    Case("audit_log", RANGE, _row("user", "admin"), _seeded_lists),
+    Case("skills", {"skill": 1}, _row("skill_name", "Demo skill")),
+    Case("campaigns", {}, _row("records", 120), _seeded_lists),
+    Case("agents", {"agent": 1002}, _row("agent_name", "Luis Demo")),
+    Case("connectors", {}, _row("channel", "whatsapp"), _seeded_lists),
+    Case("services", {}, check_services, _seeded_lists),
+    Case("agents_in_skill", {"skill_id": 1}, _row("expertise", 5)),
+    Case("activity_codes", {"cod_act": "VENTA"}, _row("hit", True), _seeded_lists),
+    Case("get_dnc", {"type": "inbound"}, _row("phone_number", "3001112233"), _seeded_lists),
+    Case("law2300_info", {"nit": "900", "phone": "3007778899"}, _row("last_channel", "voice"), _seeded_lists),
+    Case("get_ip", {}, _row("permanent", True), _seeded_lists),
+    Case("get_notification", RANGE, _row("notification", "flow"), _seeded_lists),
+    Case("storage", {}, check_storage, _seeded_lists),
+    Case("audio_list", {}, _row("duration", 4), _seeded_lists),
+]
+
+
 def check_routing_points(op: Operation, r: Any) -> None:
     first, second = r.routing_points
     assert (r.count, first.rp_id, first.rp_name, first.interaction_active, first.ivr_active) == (
@@ -371,12 +431,18 @@ CASES = [
     ),
     Case("token_info", {}, check_token_info),
     Case("routing_points", {}, check_routing_points, _second_routing_point),
+    *INFORMATION_CASES,
 ]
 
 
 def typed_methods() -> dict[str, Op[Any, Any]]:
-    """Every typed operation, by name."""
-    return {name: op for name, op in vars(Operations).items() if isinstance(op, Op)}
+    """Every typed operation, by name (those of the family mixins included)."""
+    return {
+        name: op
+        for klass in reversed(Operations.__mro__)
+        for name, op in vars(klass).items()
+        if isinstance(op, Op)
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.method for case in CASES])

@@ -94,9 +94,11 @@ def client(request: pytest.FixtureRequest, app: WolkvoxApp) -> Iterator[Driver]:
 
 
 def _without_tokens(state: dict[str, Any]) -> dict[str, Any]:
-    # Every call counts against the token's quota; the rest of the state must not move.
+    # Every call counts against the token's quota and the operation's pool; the rest of the
+    # state must not move.
     for op in state["operations"]:
-        op.pop("tokens")
+        for counted in ("tokens", "usage_day", "usage_count"):
+            op.pop(counted)
     return state
 
 

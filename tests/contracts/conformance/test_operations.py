@@ -82,7 +82,9 @@ def test_selection() -> None:
         "add_ip",
         "remove_ip",
     ]
-    with pytest.raises(ValueError, match=r"unknown operation.*no_such.*known: all, add_agents_skill"):
+    with pytest.raises(
+        ValueError, match=r"unknown operation.*no_such.*known: all, activity_codes, add_agents_skill"
+    ):
         select_operations("add_ip,no_such")
 
 
@@ -167,17 +169,18 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
 
 
 def test_dry_run_prints_the_cost_of_all_operations_and_calls_nothing() -> None:
-    # 5 refusals + 23 probes + 2 reads (the gate makes none against a remote target).
+    # 5 refusals + 23 probes + 16 information.php reads (14 successes, 2 probes without their
+    # required ids); the gate makes none against a remote target.
     result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "all")
     assert result.exit_code == 0, result.output
-    assert "at most 30 calls; 28 carry the token" in result.output
-    assert "Note: 17 probed operation(s) have required fields that are our inference" in result.output
+    assert "at most 44 calls; 42 carry the token" in result.output
+    assert "Note: 18 probed operation(s) have required fields that are our inference" in result.output
     assert re.search(r"required:disable_module +0 call\(s\)  skipped: would write", result.output)
     writes = _check_cli(
         "https://wv0042.wolkvox.com", "--dry-run", "--operations", "all", "--allow-writes", "--rp-id", "7"
     )
     # + add_ip/remove_ip 2, create/edit/remove_cod_act 3, add/remove_dnc 2, add_interaction 1.
-    assert "at most 38 calls; 36 carry the token" in writes.output
+    assert "at most 52 calls; 50 carry the token" in writes.output
     assert "Of these, 8 write to the target" in writes.output
 
 

@@ -66,7 +66,10 @@ class RewrittenBodies:
         payload = json.dumps(body, separators=(",", ":")).encode()
         headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(payload)).encode()))
-        status = int(body["code"]) if self.status_from_code else start["status"]
+        # Only a code that is an HTTP status ("" and "0" are success codes of information.php).
+        code = str(body.get("code", ""))
+        numeric = code.isdigit() and int(code) >= 100
+        status = int(code) if self.status_from_code and numeric else start["status"]
         await send({**start, "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 

@@ -398,3 +398,33 @@ def test_every_information_operation_is_get_only(http: httpx.Client) -> None:
     for api, query, _ in OPERATIONS:
         response = http.post(PATH, params={"api": api, **query}, headers=AUTH)
         assert response.status_code == 405, api
+
+
+def test_the_example_seed_answers_every_seeded_list() -> None:
+    from pathlib import Path
+
+    from starlette.testclient import TestClient
+
+    from wolkvox_mock import create_app
+    from wolkvox_mock.state.seed import load_seed
+
+    seed = Path(__file__).parents[3] / "examples" / "seed.yaml"
+    app = create_app(load_seed(seed))
+    token = next(iter(app.fake.operation("0042").tokens))
+    with TestClient(app, base_url="https://wv0042.wolkvox.com") as client:
+
+        def rows(api: str, **params: str) -> list[dict[str, str]]:
+            response = client.get(PATH, params={"api": api, **params}, headers={"wolkvox-token": token})
+            assert response.status_code == 200, response.json()
+            data: list[dict[str, str]] = response.json()["data"]
+            return data
+
+        assert rows("campaigns")[0]["campaign_name"] == "Cobros"
+        assert rows("connectors")[0]["channel"] == "whatsapp"
+        assert rows("services")[0]["whatsapp"] == "yes"
+        assert rows("storage") == [{"storage": "1.25"}]
+        assert rows("agents", agent="2001")[0]["agent_status"] == "Available"
+        assert rows("get_notification", date_ini="20261127000000", date_end="20261127235959")[0][
+            "notification"
+        ]
+        assert rows("audit_log", date_ini="20261127000000", date_end="20261127235959")[0]["user"] == "admin"
