@@ -150,6 +150,9 @@ def serve(
         sock = bind_socket(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot bind {host}:{port}: {exc.strerror}; try another --port") from exc
+    # Listen before printing the banner: a client that reads the URL and connects at once is
+    # queued until uvicorn accepts, instead of refused while the app starts.
+    sock.listen(2048)
     port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     _banner(state, f"http://{shown_host}:{port}", default_server)

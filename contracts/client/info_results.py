@@ -122,7 +122,7 @@ class AuditEntry(InfoRow):
 class AuditLogResult(ListResult):
     """audit_log: the entries of the range, newest first."""
 
-    rows: tuple[AuditEntry, ...] = ()  # type: ignore[assignment]
+    rows: tuple[AuditEntry, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = AuditEntry
 
 
@@ -140,7 +140,7 @@ class SkillInfo(InfoRow):
 class SkillsResult(ListResult):
     """skills: every skill, or the one asked for."""
 
-    rows: tuple[SkillInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[SkillInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = SkillInfo
 
 
@@ -166,7 +166,7 @@ class CampaignInfo(InfoRow):
 class CampaignsResult(ListResult):
     """campaigns: every campaign, or the one asked for."""
 
-    rows: tuple[CampaignInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[CampaignInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = CampaignInfo
 
 
@@ -187,7 +187,7 @@ class AgentInfo(InfoRow):
 class AgentsResult(ListResult):
     """agents: every agent, or the one asked for."""
 
-    rows: tuple[AgentInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[AgentInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = AgentInfo
 
 
@@ -205,7 +205,7 @@ class ConnectorInfo(InfoRow):
 class ConnectorsResult(ListResult):
     """connectors: every connector of the operation."""
 
-    rows: tuple[ConnectorInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[ConnectorInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = ConnectorInfo
 
 
@@ -223,7 +223,7 @@ class AgentInSkillInfo(InfoRow):
 class AgentsInSkillResult(ListResult):
     """agents_in_skill: the agents of one skill."""
 
-    rows: tuple[AgentInSkillInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[AgentInSkillInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = AgentInSkillInfo
 
 
@@ -246,7 +246,7 @@ class ActivityCodeInfo(InfoRow):
 class ActivityCodesResult(ListResult):
     """activity_codes: every code of both groups, or the one asked for."""
 
-    rows: tuple[ActivityCodeInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[ActivityCodeInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = ActivityCodeInfo
 
 
@@ -263,7 +263,7 @@ class DncEntry(InfoRow):
 class DncResult(ListResult):
     """get_dnc: the numbers of the list(s) asked for."""
 
-    rows: tuple[DncEntry, ...] = ()  # type: ignore[assignment]
+    rows: tuple[DncEntry, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = DncEntry
 
 
@@ -280,7 +280,7 @@ class Law2300Entry(InfoRow):
 class Law2300Result(ListResult):
     """law2300_info: the block of one telephone of a NIT."""
 
-    rows: tuple[Law2300Entry, ...] = ()  # type: ignore[assignment]
+    rows: tuple[Law2300Entry, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = Law2300Entry
 
 
@@ -304,7 +304,7 @@ class IpInfo(InfoRow):
 class IpListResult(ListResult):
     """get_ip: every allowed IP."""
 
-    rows: tuple[IpInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[IpInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = IpInfo
 
 
@@ -320,7 +320,7 @@ class Notification(InfoRow):
 class NotificationsResult(ListResult):
     """get_notification: the notifications of the range."""
 
-    rows: tuple[Notification, ...] = ()  # type: ignore[assignment]
+    rows: tuple[Notification, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = Notification
 
 
@@ -338,7 +338,7 @@ class AudioInfo(InfoRow):
 class AudioListResult(ListResult):
     """audio_list: every uploaded audio."""
 
-    rows: tuple[AudioInfo, ...] = ()  # type: ignore[assignment]
+    rows: tuple[AudioInfo, ...] = ()
     row_kind: ClassVar[type[InfoRow]] = AudioInfo
 
 

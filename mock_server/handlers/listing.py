@@ -128,10 +128,10 @@ def rows_in(
 ) -> list[Mapping[str, Any]]:
     """The rows whose time ``key`` falls in ``within``, newest first (rows are stored oldest
     first, so rows of the same second keep newest first too)."""
-    timed = [
-        (moment, row)
-        for row in reversed(list(rows))
-        if (moment := parse_time(str(row.get(key, "")), op)) in within
-    ]
+    timed: list[tuple[datetime, Mapping[str, Any]]] = []
+    for row in reversed(list(rows)):
+        moment = parse_time(str(row.get(key, "")), op)
+        if moment is not None and moment in within:
+            timed.append((moment, row))
     timed.sort(key=lambda pair: pair[0], reverse=True)
     return [row for _, row in timed]

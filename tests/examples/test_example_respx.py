@@ -77,20 +77,22 @@ def test_a_wrong_token_is_refused_as_wolkvox_would(wolkvox, wolkvox_respx):
     wolkvox.assert_no_interactions()
 
 
-def test_a_second_simultaneous_call_is_refused(wolkvox, wolkvox_respx):
-    # Hold the first call in flight, then send a second one with the same token.
+def test_a_third_simultaneous_call_is_refused(wolkvox, wolkvox_respx):
+    # Wolkvox admits two calls of one token at once: hold two in flight, then send a third.
     wolkvox.hold()
-    first = threading.Thread(target=send_ticket, args=("0001", wolkvox.token, TICKET))
-    first.start()
-    assert wolkvox.wait_held(1)
+    first = [threading.Thread(target=send_ticket, args=("0001", wolkvox.token, TICKET)) for _ in range(2)]
+    for thread in first:
+        thread.start()
+    assert wolkvox.wait_held(2)
 
     with pytest.raises(httpx.HTTPStatusError) as refused:
         send_ticket("0001", wolkvox.token, TICKET)
     assert refused.value.response.status_code == 403
 
     wolkvox.release()
-    first.join(timeout=10)
-    wolkvox.assert_interaction(count=1)
+    for thread in first:
+        thread.join(timeout=10)
+    wolkvox.assert_interaction(count=2)
     wolkvox.assert_requests(status=403, count=1)
 
 

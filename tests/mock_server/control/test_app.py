@@ -185,13 +185,16 @@ async def test_wait_for_held_requests_over_http(app: WolkvoxApp) -> None:
     transport = httpx.ASGITransport(app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
         await client.post(f"{PREFIX}/holds/{TOKEN}")
-        pending = asyncio.ensure_future(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
-        waited = await client.get(f"{PREFIX}/holds/{TOKEN}?wait=1&timeout=5")
-        assert (waited.status_code, waited.json()["held"], waited.json()["in_flight"]) == (200, 1, 1)
+        pending = [
+            asyncio.ensure_future(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
+            for _ in range(2)
+        ]
+        waited = await client.get(f"{PREFIX}/holds/{TOKEN}?wait=2&timeout=5")
+        assert (waited.status_code, waited.json()["held"], waited.json()["in_flight"]) == (200, 2, 2)
         refused = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
-        assert refused.json()["msg"] == "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (1)"
-        assert (await client.delete(f"{PREFIX}/holds/{TOKEN}")).json()["released"] == 1
-        assert (await pending).status_code == 201
+        assert refused.json()["msg"] == "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)"
+        assert (await client.delete(f"{PREFIX}/holds/{TOKEN}")).json()["released"] == 2
+        assert [(await task).status_code for task in pending] == [201, 201]
 
 
 def test_wait_for_held_requests_times_out_with_408(http: httpx.Client) -> None:

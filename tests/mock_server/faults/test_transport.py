@@ -156,6 +156,6 @@ def test_error_latency_header_over_the_socket(live: LiveServer) -> None:
     response = post(live, "error=token_busy; latency=0.01")
     assert (response.status_code, response.json()["msg"]) == (
         403,
-        "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (1)",
+        "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)",
     )
     assert slots_free(live)

@@ -143,11 +143,14 @@ async def test_gate_is_checked_before_the_body(app: WolkvoxApp) -> None:
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
         with app.fake.holding(TOKEN):
-            first = asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
-            assert await app.fake.wait_held_async(TOKEN)
-            second = await client.post(ADD_INTERACTION, content=b"{broken", headers=AUTH)
-        assert (await first).status_code == 201
-    assert second.json() == busy(1)
+            held = [
+                asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
+                for _ in range(2)
+            ]
+            assert await app.fake.wait_held_async(TOKEN, 2)
+            third = await client.post(ADD_INTERACTION, content=b"{broken", headers=AUTH)
+        assert [(await task).status_code for task in held] == [201, 201]
+    assert third.json() == busy(2)
 
 
 def test_token_header_name_is_case_insensitive(http: httpx.Client) -> None:

@@ -126,7 +126,7 @@ def test_the_live_server_is_reset_and_reconfigured_for_each_test(pytester: pytes
         def post(live):
             return httpx.post(live.api_url("add_interaction"), json=BODY, headers=live.headers, timeout=10)
 
-        @pytest.mark.wolkvox(concurrency_limit=2, server="0777", journal_size=5)
+        @pytest.mark.wolkvox(concurrency_limit=3, server="0777", journal_size=5)
         def test_first(wolkvox_live):
             PORTS.append(wolkvox_live.live_server.port)
             assert post(wolkvox_live).status_code == 201
@@ -144,7 +144,7 @@ def test_the_live_server_is_reset_and_reconfigured_for_each_test(pytester: pytes
             LEFT_BEHIND[0].join(timeout=10)
             assert not LEFT_BEHIND[0].is_alive()
             assert wolkvox_live.live_server.port == PORTS[0]
-            assert (wolkvox_live.server, wolkvox_live.settings.concurrency_limit) == ("0001", 1)
+            assert (wolkvox_live.server, wolkvox_live.settings.concurrency_limit) == ("0001", 2)
             assert wolkvox_live.fake.journal.maxlen == 10_000
             assert not wolkvox_live.clock.frozen
             assert wolkvox_live.fake.list_faults() == []
