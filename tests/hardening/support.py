@@ -154,6 +154,8 @@ def check_envelope(status: int, payload: bytes, method: str = "GET") -> dict[str
     body = json.loads(payload)
     assert isinstance(body, dict), body
     assert {"code", "error", "msg"} <= body.keys() <= {"code", "error", "msg", "data"}, body
+    if body["error"] is None and (status, body["code"]) in _SUCCESSES:
+        return body  # a documented success ("" and "0" codes of information.php included)
     assert status == int(body["code"]), body
     if status >= 400:
         _classify_error(status, body)

@@ -277,3 +277,6 @@ class _FakeSocket:
 
     def getsockname(self) -> tuple[str, int]:
         return ("0.0.0.0", 8080)
+
+    def listen(self, backlog: int) -> None:
+        return None
