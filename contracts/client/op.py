@@ -15,15 +15,25 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar, overload
+from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, overload
 
 from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.client.results import WolkvoxResult
 
-if TYPE_CHECKING:
-    from wolkvox_mock.contracts.client.operations import AsyncOperations, Operations, SyncOperations
-
-__all__ = ["CodeGroup", "DncList", "Id", "Op", "Request", "Upload", "YesNo", "body", "operation"]
+__all__ = [
+    "AsyncBinder",
+    "Binder",
+    "CodeGroup",
+    "DncList",
+    "Id",
+    "Op",
+    "Request",
+    "SyncBinder",
+    "Upload",
+    "YesNo",
+    "body",
+    "operation",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=WolkvoxResult)
@@ -66,6 +76,22 @@ def _wire(value: Any) -> Any:
     return value
 
 
+class Binder:
+    """What an ``Op`` is read from: a client, which sends the operation its own way."""
+
+    def _bind(self, op: Op[Any, Any]) -> Callable[..., Any]:
+        """``op`` as a method of this client."""
+        raise NotImplementedError
+
+
+class SyncBinder(Binder):
+    """A client whose operations are plain methods."""
+
+
+class AsyncBinder(Binder):
+    """A client whose operations are coroutine methods."""
+
+
 class Op(Generic[P, R]):
     """A typed operation: ``build`` (the builder) makes its request, ``kind`` types its answer.
 
@@ -105,10 +131,10 @@ class Op(Generic[P, R]):
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Op[P, R]: ...
     @overload
-    def __get__(self, obj: AsyncOperations, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, R]]: ...
+    def __get__(self, obj: AsyncBinder, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, R]]: ...
     @overload
-    def __get__(self, obj: SyncOperations, owner: type[Any]) -> Callable[P, R]: ...
-    def __get__(self, obj: Operations | None, owner: type[Any]) -> Any:
+    def __get__(self, obj: SyncBinder, owner: type[Any]) -> Callable[P, R]: ...
+    def __get__(self, obj: Binder | None, owner: type[Any]) -> Any:
         if obj is None:
             return self
         method = obj._bind(self)

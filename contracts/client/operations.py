@@ -21,12 +21,15 @@ from typing import Any
 
 from wolkvox_mock.contracts.client import results
 from wolkvox_mock.contracts.client.op import (
+    AsyncBinder,
+    Binder,
     CodeGroup,
     DncList,
     Id,
     Op,
     R,
     Request,
+    SyncBinder,
     Upload,
     YesNo,
     _body,
@@ -38,13 +41,9 @@ from wolkvox_mock.contracts.client.results import InteractionResult, WolkvoxResu
 __all__ = ["AsyncOperations", "Op", "Operations", "Request", "SyncOperations", "Upload", "operation"]
 
 
-class Operations(InformationOperations):
+class Operations(InformationOperations, Binder):
     """Every typed operation, for both clients. The builders take no ``self``: a request
-    depends on the arguments only."""
-
-    def _bind(self, op: Op[Any, Any]) -> Callable[..., Any]:
-        """``op`` as a method of this client (each flavour sends it its own way)."""
-        raise NotImplementedError
+    depends on the arguments only (each client flavour binds them its own way, ``Binder``)."""
 
     # -- interactions ---------------------------------------------------------------------------
 
@@ -240,7 +239,7 @@ class Operations(InformationOperations):
         return Request(files=[(f"file{number}", upload) for number, upload in enumerate(files, 1)])
 
 
-class SyncOperations(Operations):
+class SyncOperations(Operations, SyncBinder):
     """The operations as methods of a sync client, which sends each request with ``_perform``."""
 
     def _perform(self, op: Op[Any, R], request: Request) -> R:
@@ -253,7 +252,7 @@ class SyncOperations(Operations):
         return method
 
 
-class AsyncOperations(Operations):
+class AsyncOperations(Operations, AsyncBinder):
     """The operations as coroutine methods of an async client (``_perform`` is awaited)."""
 
     async def _perform(self, op: Op[Any, R], request: Request) -> R:
