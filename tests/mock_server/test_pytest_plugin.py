@@ -91,8 +91,9 @@ def test_under_xdist_every_worker_has_its_own_fakes(pytester: pytest.Pytester) -
             assert answer.status_code == 201
             live = httpx.post(wolkvox_live.api_url("add_interaction"), json=BODY, headers=wolkvox_live.headers)
             assert live.status_code == 201
-            assert [i.fields["subject"] for i in wolkvox.interactions] == [str(n)]
-            assert len(wolkvox_live.interactions) == 1
+            # One fake per test: the in-process route and the socket reach the same fake.
+            assert wolkvox is wolkvox_live
+            assert [i.fields["subject"] for i in wolkvox.interactions] == [str(n), "s"]
             assert list(wolkvox.agents) == ["1001", "1002", f"9{n}"]
             worker = os.environ.get("PYTEST_XDIST_WORKER", "none")
             record = {"worker": worker, "port": wolkvox_live.live_server.port}
