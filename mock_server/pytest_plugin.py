@@ -177,7 +177,9 @@ def _wolkvox_no_escape(request: pytest.FixtureRequest) -> Iterator[WolkvoxGuard 
         yield guard
     problem = guard.message()
     if problem and not request.node.stash.get(_CALL_FAILED, False):
-        pytest.fail(problem + "\n(The code under test caught the error; the test fails anyway.)", pytrace=False)
+        pytest.fail(
+            problem + "\n(The code under test caught the error; the test fails anyway.)", pytrace=False
+        )
 
 
 @pytest.fixture
