@@ -371,7 +371,7 @@ class WolkvoxMock:
     def assert_no_interactions(self, **criteria: Any) -> None:
         """Assert that no recorded interaction matches the criteria (none at all without any)."""
         __tracebackhide__ = True
-        expected = Expectation.for_interaction(criteria)
+        expected = Expectation.for_interaction(criteria, "assert_no_interactions")
         received = self.interactions
         matching = sum(1 for i in received if not match_interaction(i, expected))
         if matching:
