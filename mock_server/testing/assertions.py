@@ -45,6 +45,7 @@ class Expectation:
         strings the fake stores (it reads numeric fields as strings, like Wolkvox's PHP).
         A name that is neither an interaction attribute nor an add_interaction field is a
         usage error (TypeError listing the valid names): a typo must not match everything."""
+        __tracebackhide__ = True
         known = interaction_criteria()
         unknown = sorted(set(criteria) - set(known) - {"from"})
         if unknown:
