@@ -391,3 +391,48 @@ def test_a_live_fake_asked_for_too_late_is_refused_with_why(pytester: pytest.Pyt
             "`wolkvox` is then the live fake.",
         ]
     )
+
+
+# -- 5. seeds that do not lie ------------------------------------------------------------------
+
+
+def test_a_consumer_seed_with_an_unquoted_server_code_is_refused_with_the_fix(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makefile(".yaml", wolkvox_seed="operations:\n  - server: 0042\n    tokens: [{token: abc}]\n")
+    pytester.makefile(
+        ".yaml",
+        dangling="operations:\n  - server: '0042'\n    tokens: [{token: abc}]\n"
+        "    routing_points: [{rp_id: '1', skills: ['10']}]\n",
+    )
+    pytester.makefile(".yaml", as_written="operations:\n  - server: 42\n    tokens: [{token: 12345}]\n")
+    _consumer(
+        pytester,
+        """
+        import pytest
+
+        @pytest.mark.wolkvox(seed="wolkvox_seed.yaml")
+        def test_octal(wolkvox):
+            pass
+
+        @pytest.mark.wolkvox(seed="dangling.yaml")
+        def test_dangling(wolkvox):
+            pass
+
+        @pytest.mark.wolkvox(seed="as_written.yaml")
+        def test_as_written(wolkvox):
+            assert (wolkvox.server, wolkvox.token) == ("42", "12345")
+        """,
+    )
+    result = pytester.runpytest(*RUN)
+    result.assert_outcomes(passed=1, errors=2)
+    out = result.stdout.str()
+    assert (
+        "wolkvox_seed.yaml, line 2, column 13: server: 0042 is read by YAML as the number 34, not as the text "
+        "0042; quote it: '0042'" in out
+    )
+    assert "dangling.yaml refers to what it does not define:" in out
+    assert (
+        "  operations[0].routing_points[0].skills[0] (line 4): skill '10' does not exist in operation 0042 "
+        "(its skills: none)" in out
+    )
