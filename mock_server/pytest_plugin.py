@@ -197,6 +197,7 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
         return
     options = _options(request)
     mock = WolkvoxMock(WolkvoxFake(settings=options.build_settings()), server=options.server)
+    mock.guard = _wolkvox_no_escape
     _load(mock, options)
     request.node.stash[_IN_PROCESS] = True
     yield mock
@@ -281,6 +282,7 @@ def wolkvox_live(
     _configure(fake.settings, options.build_settings())
     fake.journal.resize(fake.settings.journal_size)
     live = WolkvoxLive(wolkvox_live_server, server=options.server)
+    live.guard = _wolkvox_no_escape
     _load(live, options)
     yield live
     live.close()

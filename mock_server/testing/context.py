@@ -86,6 +86,7 @@ class mock_wolkvox:
         router = WolkvoxRouter(mock.app, other_hosts=self.other_hosts, pass_through=pass_through)
         router.__enter__()
         guard = WolkvoxGuard(CONTEXT_FIX).start()
+        mock.guard = guard
         self._active.append((mock, router, guard, server))
         return mock
 

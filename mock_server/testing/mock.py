@@ -37,6 +37,7 @@ from wolkvox_mock.state.journal import JournalEntry
 from wolkvox_mock.state.maintenance import MaintenanceWindow
 from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State
 from wolkvox_mock.state.seed import SeedError
+from wolkvox_mock.testing.guard import WolkvoxGuard
 from wolkvox_mock.testing.assertions import (
     Expectation,
     interaction_failure,
@@ -78,6 +79,9 @@ class WolkvoxMock:
         self.server = pick_server(fake.state, server, fake.settings.default_server)
         self._transports: list[SyncASGITransport] = []
         self._preferred_token: str | None = None
+        #: The guard that stops requests to ``*.wolkvox.com`` the fake does not answer, when
+        #: one is active for this mock (the fixtures, ``mock_wolkvox``).
+        self.guard: WolkvoxGuard | None = None
 
     def __repr__(self) -> str:
         # Shown in pytest's tracebacks next to the fixture's name: make it say something.
@@ -340,6 +344,15 @@ class WolkvoxMock:
         self.fake.release_hangs()
         tokens = [t for op in self.state.operations.values() for t in op.tokens]
         return self.fake.gate.wait_for(lambda gate: all(gate.in_flight(t) == 0 for t in tokens), timeout)
+
+    def take_stopped(self) -> list[str]:
+        """The hosts of the requests the guard stopped (oldest first), forgotten once taken: a
+        test that expects a stop takes it, so that the fixture does not fail the test for it."""
+        if self.guard is None:
+            return []
+        hosts = list(self.guard.escapes)
+        self.guard.escapes.clear()
+        return hosts
 
     def close(self) -> None:
         """``drain``, then close the transports this mock made."""

@@ -23,6 +23,8 @@ EXAMPLE_COUNTS = {
     "test_example_live.py": 4,
     "test_example_marker.py": 5,
     "test_example_respx.py": 6,
+    "test_example_safety.py": 4,
+    "test_example_unittest.py": 3,
 }
 
 
