@@ -37,7 +37,6 @@ from wolkvox_mock.state.journal import JournalEntry
 from wolkvox_mock.state.maintenance import MaintenanceWindow
 from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State
 from wolkvox_mock.state.seed import SeedError
-from wolkvox_mock.testing.guard import WolkvoxGuard
 from wolkvox_mock.testing.assertions import (
     Expectation,
     interaction_failure,
@@ -45,6 +44,7 @@ from wolkvox_mock.testing.assertions import (
     match_request,
     request_failure,
 )
+from wolkvox_mock.testing.guard import WolkvoxGuard
 
 __all__ = ["DEFAULT_SERVER", "DEFAULT_TOKEN", "WolkvoxLive", "WolkvoxMock"]
 
