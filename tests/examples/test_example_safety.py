@@ -30,15 +30,15 @@ async def notify_team(token: str, subjects: list[str]) -> list[int]:
 
 
 def test_fast_by_default_the_bug_goes_unseen(wolkvox, wolkvox_respx):
-    assert asyncio.run(notify_team(wolkvox.token, ["a", "b"])) == [201, 201]
+    assert asyncio.run(notify_team(wolkvox.token, ["a", "b", "c"])) == [201, 201, 201]
 
 
 @pytest.mark.wolkvox(latency="realistic")  # each call takes 0.2-0.4 s, as Wolkvox's do
-def test_the_realistic_profile_shows_the_second_call_refused(wolkvox, wolkvox_respx):
-    statuses = asyncio.run(notify_team(wolkvox.token, ["a", "b"]))
+def test_the_realistic_profile_shows_the_extra_calls_refused(wolkvox, wolkvox_respx):
+    statuses = asyncio.run(notify_team(wolkvox.token, ["a", "b", "c"]))
 
-    assert sorted(statuses) == [201, 403]  # what production would answer
-    wolkvox.assert_requests(api="add_interaction", status=403, count=1)
+    assert 403 in statuses  # what production answers beyond the token's simultaneous-call limit
+    wolkvox.assert_requests(api="add_interaction", status=403)
 
 
 def test_a_request_the_fake_does_not_answer_is_stopped(wolkvox):

@@ -22,13 +22,13 @@ BODY = {"from": "ana@example.com", "to": "soporte", "subject": "Hola", "body": "
 
 
 async def notify_both(token):
-    """Opens two interactions at once: fine until two calls overlap on one token."""
+    """Opens three interactions at once: fine until the calls overlap on one token."""
     async with httpx.AsyncClient(base_url="https://wv0001.wolkvox.com") as http:
         answers = await asyncio.gather(
             *(
                 http.post("/api/v2/configuration.php", params={"api": "add_interaction"},
                           headers={"wolkvox-token": token}, json=BODY)
-                for _ in range(2)
+                for _ in range(3)
             )
         )
     for answer in answers:
@@ -71,11 +71,11 @@ def test_the_realistic_profile_catches_a_concurrency_bug_the_fast_one_hides(
         from consumer import notify_both, notify_in_threads
 
         def test_fast_by_default_hides_the_bug(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 2
+            assert asyncio.run(notify_both(wolkvox.token)) == 3
 
         @pytest.mark.wolkvox(latency="realistic")
         def test_realistic_catches_it_async(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 2
+            assert asyncio.run(notify_both(wolkvox.token)) == 3
 
         @pytest.mark.wolkvox(latency="realistic")
         def test_realistic_catches_it_in_threads(wolkvox, wolkvox_respx):
@@ -103,7 +103,7 @@ def test_the_ini_option_turns_on_the_realistic_profile_for_the_whole_project(
 
         @pytest.mark.wolkvox(latency="fast")
         def test_a_marker_beats_the_ini(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 2
+            assert asyncio.run(notify_both(wolkvox.token)) == 3
         """,
         ini="[pytest]\nwolkvox_latency = realistic\n",
     )

@@ -394,7 +394,7 @@ def test_without_environment_the_defaults_hold(captured: list[Captured]) -> None
     run = _serve_with({}, captured)
     settings = run.app.fake.settings
     assert (run.host, run.quiet, run.verbose) == ("127.0.0.1", False, False)
-    assert (settings.latency, settings.latency_jitter, settings.concurrency_limit) == (0.3, 0.1, 1)
+    assert (settings.latency, settings.latency_jitter) == (0.3, 0.1)
     assert DEMO_TOKEN in run.output
 
 

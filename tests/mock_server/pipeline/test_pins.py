@@ -48,7 +48,7 @@ def assert_no_slot_held(fake: WolkvoxFake, token: str, after: str) -> None:
 def test_a_token_over_its_quota_and_busy_gets_the_quota_refusal() -> None:
     state = demo_state(SERVER, TOKEN)
     state.operations[SERVER].tokens[TOKEN] = Token(token=TOKEN, limit=1)
-    app = create_app(state)
+    app = create_app(state, Settings(concurrency_limit=1))
     with LiveServer(app) as live, httpx.Client(base_url=live.url, headers=AUTH, timeout=10) as client:
         app.fake.hold(TOKEN)
         first = threading.Thread(
@@ -101,7 +101,7 @@ def test_the_token_of_the_header_s_server_is_refused_under_an_upper_case_host(tw
 
 @pytest.fixture
 def served() -> Iterator[tuple[WolkvoxApp, httpx.Client]]:
-    app = create_app(demo_state(SERVER, TOKEN), Settings(max_body_bytes=1024))
+    app = create_app(demo_state(SERVER, TOKEN), Settings(max_body_bytes=1024, concurrency_limit=1))
     with LiveServer(app) as live, httpx.Client(base_url=live.url, headers=AUTH, timeout=5) as client:
         yield app, client
 
