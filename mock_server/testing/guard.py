@@ -9,12 +9,17 @@ refused before any DNS lookup or socket, with ``RealWolkvoxError``, an ``Asserti
 code under test that catches network errors does not take it for one). Every refusal is also
 kept on the guard, so that a fixture can fail the test even when the code swallowed the error.
 
+A proxy (``HTTPS_PROXY``) would resolve the name for the client, so no lookup would happen
+here: while a guard is active, ``NO_PROXY``/``no_proxy`` also list ``.wolkvox.com``, which
+sends httpx (clients made inside), requests and urllib straight to the guarded lookup.
+
 Guards nest (one per active fixture or ``mock_wolkvox`` block); the patch is installed while at
 least one is active, and the innermost guard names the fix.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -27,10 +32,13 @@ __all__ = ["WOLKVOX_NAME", "RealWolkvoxError", "WolkvoxGuard", "escape_message"]
 #: Any name under wolkvox.com (a trailing dot is a fully-qualified name, the same host).
 WOLKVOX_NAME = re.compile(r"(^|\.)wolkvox\.com\.?$", re.IGNORECASE)
 _PATCHED = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
+_NO_PROXY = ("NO_PROXY", "no_proxy")
+_BYPASS = ".wolkvox.com,wolkvox.com"
 
 _lock = threading.Lock()
 _active: list[WolkvoxGuard] = []
 _originals: dict[str, Callable[..., Any]] = {}
+_environ: dict[str, str | None] = {}
 
 
 class RealWolkvoxError(AssertionError):
@@ -66,6 +74,21 @@ def _guarded(original: Callable[..., Any]) -> Callable[..., Any]:
     return lookup
 
 
+def _bypass_proxies() -> None:
+    for name in _NO_PROXY:
+        _environ[name] = os.environ.get(name)
+        os.environ[name] = ",".join(v for v in (_environ[name], _BYPASS) if v)
+
+
+def _restore_proxies() -> None:
+    for name, value in _environ.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _environ.clear()
+
+
 class WolkvoxGuard:
     """Refuses name lookups of ``*.wolkvox.com`` while active (``with`` block, or
     ``start``/``stop``); ``escapes`` lists the hosts it stopped, in order."""
@@ -90,6 +113,7 @@ class WolkvoxGuard:
                 for name in _PATCHED:
                     _originals[name] = getattr(socket, name)
                     setattr(socket, name, _guarded(_originals[name]))
+                _bypass_proxies()
             _active.append(self)
         return self
 
@@ -101,6 +125,7 @@ class WolkvoxGuard:
             if not _active and _originals:
                 for name in _PATCHED:
                     setattr(socket, name, _originals.pop(name))
+                _restore_proxies()
 
     def __enter__(self) -> WolkvoxGuard:
         return self.start()

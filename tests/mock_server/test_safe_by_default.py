@@ -436,3 +436,29 @@ def test_a_consumer_seed_with_an_unquoted_server_code_is_refused_with_the_fix(
         "  operations[0].routing_points[0].skills[0] (line 4): skill '10' does not exist in operation 0042 "
         "(its skills: none)" in out
     )
+
+
+def test_a_proxy_in_the_environment_is_no_way_out(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A proxy would resolve wv0001.wolkvox.com itself: no lookup here for the guard to stop.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    _consumer(
+        pytester,
+        """
+        import os
+        import httpx
+        import pytest
+        from wolkvox_mock import RealWolkvoxError
+
+        def test_through_a_proxy(wolkvox):
+            with httpx.Client() as http, pytest.raises(RealWolkvoxError):
+                http.get("https://wv0001.wolkvox.com/api/v2/information.php?api=token_info")
+            wolkvox.take_stopped()
+
+        def test_the_environment_is_restored():
+            assert os.environ["NO_PROXY"] == "internal.example"
+        """,
+    )
+    pytester.runpytest_subprocess(*RUN).assert_outcomes(passed=2)
