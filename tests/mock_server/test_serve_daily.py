@@ -198,6 +198,36 @@ def test_a_stop_with_a_held_call_answers_it_and_exits_0_at_once(serve: list[Serv
     assert served.rest[-1] == "wolkvox-mock stopped."
 
 
+def test_a_stop_with_calls_in_flight_under_the_default_latency_answers_each_in_the_envelope(
+    serve: list[Served],
+) -> None:
+    served = start()  # realistic: each call stays 0.2-0.4 s in flight
+    serve.append(served)
+    outcomes: list[object] = []
+
+    def call() -> None:
+        try:
+            outcomes.append(served.call().status_code)
+        except httpx.TransportError:  # a call that came after the stop began: never a 5xx
+            outcomes.append("closed")
+
+    callers = [threading.Thread(target=call) for _ in range(4)]
+    for caller in callers:
+        caller.start()
+    health = f"{served.url}/__wolkvox_mock__/health"
+    deadline = time.monotonic() + 10
+    while httpx.get(health).json()["in_flight"] == 0 and time.monotonic() < deadline:
+        pass  # stop as soon as a call is in flight
+    status, _ = served.stop(signal.SIGTERM)
+    for caller in callers:
+        caller.join(15)
+
+    assert status == 0
+    # The call in flight was answered (201); the others got the envelope or a closed connection.
+    assert len(outcomes) == 4 and set(outcomes) <= {201, 403, "closed"} and 201 in outcomes, outcomes
+    assert "Traceback" not in served.log
+
+
 def test_a_client_stalled_in_its_body_gets_a_closed_connection_not_a_500(serve: list[Served]) -> None:
     served = start("--latency", "0")
     serve.append(served)
