@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Seconds after a stop signal before connections still busy are closed (the process exits
-#: within about this plus 0.3 s; uvicorn's own 3 s limit is never reached).
+#: within about this plus a few tenths; uvicorn's own 3 s limit is never reached).
 STRAGGLER_SECONDS = 2.0
 
 call_log = logging.getLogger("wolkvox_mock.calls")
