@@ -33,7 +33,8 @@ __all__ = [
 
 Tag = Literal["D", "C", "I", "GAP"]
 CodeType = Literal["string", "int"]
-BodyKind = Literal["json", "multipart", "none"]
+#: json: one JSON object; json_array: a JSON array of objects (each described by ``fields``).
+BodyKind = Literal["json", "json_array", "multipart", "none"]
 
 _FORMATTER = string.Formatter()
 #: Where the catalogue's YAML files live (shipped as package data).
@@ -139,6 +140,8 @@ class OperationSpec:
     while_module_disabled: bool = False
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
+    #: Whether an empty body is read as ``{}`` (delete_campaign's old form sends none).
+    body_optional: bool = False
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
