@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HandlerContext
 from wolkvox_mock.handlers.fields import find_agent, invalid_value, text
-from wolkvox_mock.state.campaigns import Campaign, Record
+from wolkvox_mock.state.campaigns import Campaign, PlaceCall, Record
 from wolkvox_mock.state.models import Operation
 from wolkvox_mock.state.sessions import AgentSession
 
@@ -19,12 +19,14 @@ __all__ = [
     "find_campaign",
     "find_records",
     "find_session",
+    "placer",
     "query_choice",
     "read_stamp",
     "shown",
     "stamp",
     "sync",
     "wire_result",
+    "zone",
 ]
 
 #: Wolkvox's date format in queries and bodies (YYYYmmddHHiiss).
@@ -43,7 +45,11 @@ def wire_result(result: str) -> str:
 
 def sync(ctx: HandlerContext) -> None:
     """Run every campaign's dialer up to the call's time (the only way campaigns move)."""
-    op = ctx.op
+    ctx.op.campaigns.advance(ctx.now, zone(ctx.op), placer(ctx.op))
+
+
+def placer(op: Operation) -> PlaceCall:
+    """How the dialer of ``op`` places a call: logged as an ``out_pre`` call with a conn_id."""
 
     def place(campaign: Campaign, record: Record, at: datetime, telephone: str) -> str:
         call = op.sessions.place(
@@ -56,7 +62,7 @@ def sync(ctx: HandlerContext) -> None:
         )
         return call.conn_id
 
-    op.campaigns.advance(ctx.now, zone(op), place)
+    return place
 
 
 def read_stamp(value: str, op: Operation) -> datetime:

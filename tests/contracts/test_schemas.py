@@ -55,7 +55,9 @@ def test_documented_example_keeps_the_success_schema(op) -> None:
 
 
 @pytest.mark.parametrize(
-    "op", [op for op in OPERATIONS if op.success.example and op.envelope != "bare_array"], ids=lambda op: op.api
+    "op",
+    [op for op in OPERATIONS if op.success.example and op.envelope != "bare_array"],
+    ids=lambda op: op.api,
 )
 def test_code_type_is_copied_from_the_documented_example(op) -> None:
     code = op.success.example["code"]

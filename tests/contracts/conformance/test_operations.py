@@ -130,7 +130,9 @@ def test_all_operations_pass_strictly_against_the_live_fake_and_leave_it_as_it_w
     result = _check_cli(served.url, "--operations", "all", "--strict", "--allow-writes", "--rp-id", "1")
     assert result.exit_code == 0, result.output
     assert "Result: the target conforms to the contract." in result.output
-    plain_reads = {s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query}
+    plain_reads = {
+        s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query
+    }
     for api in ALL - NO_REQUIRED_FIELD - plain_reads:
         assert f"PASS  required:{api} " in result.output
     for api in NO_REQUIRED_FIELD:
