@@ -42,17 +42,15 @@ def _percent(part: float, whole: float) -> str:
 
 
 def _sessions(ctx: HandlerContext) -> list[AgentSession]:
-    sessions = sorted(ctx.op.sessions.sessions.values(), key=lambda s: (len(s.agent_id), s.agent_id))
-    for session in sessions:
-        session.settle(ctx.now)
-    return sessions
+    return sorted(ctx.op.sessions.sessions.values(), key=lambda s: (len(s.agent_id), s.agent_id))
 
 
 def _agent_row(ctx: HandlerContext, session: AgentSession) -> dict[str, str]:
     agent = ctx.op.agents.get(session.agent_id)
     login = datetime.fromisoformat(session.login) if session.login else ctx.now
     logged = max((ctx.now - login).total_seconds(), 0.0)
-    busy = session.talk_time + session.acw_time
+    totals = session.totals(ctx.now)
+    busy = totals["talk_time"] + totals["acw_time"]
     state_since = datetime.fromisoformat(session.since) if session.since else ctx.now
     return {
         "agent_id": session.agent_id,
@@ -63,15 +61,15 @@ def _agent_row(ctx: HandlerContext, session: AgentSession) -> dict[str, str]:
         "outbound": str(session.outbound),
         "internal": str(session.internal),
         "time_state_now": _seconds((ctx.now - state_since).total_seconds()),
-        "ready_time": _seconds(session.ready_time),
+        "ready_time": _seconds(totals["ready_time"]),
         "inbound_time": "0",
-        "outbound_time": _seconds(session.talk_time),
-        "acw_time": _seconds(session.acw_time),
+        "outbound_time": _seconds(totals["talk_time"]),
+        "acw_time": _seconds(totals["acw_time"]),
         "ring_time": "0",
         "login_time": _seconds(logged),
         "aht_time": _seconds(busy / session.calls) if session.calls else "0",
         "ocupation": _percent(busy, logged),
-        "aux_time": _seconds(session.aux_time),
+        "aux_time": _seconds(totals["aux_time"]),
     }
 
 

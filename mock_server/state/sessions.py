@@ -115,6 +115,15 @@ class AgentSession:
             setattr(self, counter, getattr(self, counter) + elapsed)
         self.since = now.isoformat()
 
+    def totals(self, now: datetime) -> dict[str, float]:
+        """Seconds spent in each counted state up to ``now`` (the current stretch included),
+        without changing the session: what real_time reads."""
+        totals = {name: getattr(self, name) for name in ("ready_time", "talk_time", "acw_time", "aux_time")}
+        counter = "aux_time" if self.status == "aux" else _COUNTED.get(self.status)
+        if counter and self.since:
+            totals[counter] += max((now - datetime.fromisoformat(self.since)).total_seconds(), 0.0)
+        return totals
+
     def latency_ms(self) -> int:
         """The session's network latency (ours: a stable figure per agent, 20 to 119 ms)."""
         return 20 + zlib.crc32(self.agent_id.encode()) % 100
