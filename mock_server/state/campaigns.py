@@ -164,6 +164,8 @@ class Campaign:
         """Move ``record`` to ``status``, keeping the indexes in step."""
         self.pending.pop(record.seq, None)
         self.scheduled.discard(record.seq)
+        if status != "scheduled":
+            record.recall_date = ""  # a recall is pending only while the record is scheduled
         record.status = status
         if status == "clean":
             self.pending[record.seq] = None
