@@ -377,7 +377,10 @@ class WolkvoxFake:
         window (a test's say-so); the number dialled."""
         with self.lock:
             op = self.operation(server)
-            campaign = op.campaigns.campaigns[campaign_id]
+            campaign = op.campaigns.campaigns.get(campaign_id)
+            if campaign is None:
+                known = ", ".join(sorted(op.campaigns.campaigns)) or "none"
+                raise KeyError(f"no campaign {campaign_id!r} on server {server}; known campaigns: {known}")
             return campaign.dial_now(count, self.clock.now(), placer(op), op.campaigns.blocked)
 
     def add_routing_point(
