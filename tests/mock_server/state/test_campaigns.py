@@ -235,3 +235,16 @@ def test_check_names_a_record_whose_indexes_disagree_with_its_state() -> None:
     record = campaign.add({"customer_id": "a", "tel1": "1"})
     campaign.scheduled.add(record.seq)  # clean and scheduled at once
     assert campaign.check() == ["record 1 is clean but indexed in ['pending', 'scheduled']"]
+
+
+def test_a_seed_can_log_agents_in_and_make_the_server_dedicated() -> None:
+    seed = demo_state(SERVER, TOKEN).export()
+    seed["operations"][0]["dedicated"] = True
+    seed["operations"][0]["sessions"] = {"sessions": [{"agent_id": "1002", "ip": "10.9.9.9"}]}
+    app = create_app()
+    app.fake.seed(seed)
+    with TestClient(app, base_url=BASE_URL) as client:
+        agents = client.get("/api/v2/real_time.php", params={"api": "agents"}, headers=HEADERS).json()
+        server = client.get("/api/v2/real_time.php", params={"api": "info_server"}, headers=HEADERS).json()
+    assert [(a["agent_id"], a["agent_status"]) for a in agents["data"]] == [("1002", "Ready")]
+    assert server["data"]["connected_agents"] == "1"
