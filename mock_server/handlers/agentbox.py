@@ -230,7 +230,7 @@ def transfer(ctx: HandlerContext) -> Success:
     target = text(ctx, "customer_phone")
     other = ctx.op.sessions.sessions.get(target)
     _end_call(ctx, session, call)
-    if other is not None and other is not session and not other.call and other.status != "aux":
+    if other is not None and other is not session and other.status == "ready":
         other.move("talking", ctx.now)
         other.call = other.last_call = call.conn_id
         other.calls += 1

@@ -169,7 +169,7 @@ def codify(ctx: HandlerContext) -> Success:
     for record in records:
         record.cod_act, record.cod_act_2 = text(ctx, "cod_act"), text(ctx, "cod_act_2")
         record.comments, record.date = text(ctx, "comment"), ctx.now.isoformat()
-        record.fields["hit"] = "yes" if hit else "no"
+        record.hit = hit
         campaign.set_state(record, "coded")
     return Success(values={"customer_id": customer_id})
 

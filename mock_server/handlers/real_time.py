@@ -237,7 +237,7 @@ def _campaign_row(campaign: Campaign, ctx: HandlerContext, tz: ZoneInfo) -> dict
         "answer_machine": str(results.get("answer-machine", 0)),
         "penetration_day": _percent(dialled_today, len(records)),
         "penetration_now": _percent(sum(1 for r in records if r.calls), len(records)),
-        "hits": str(sum(1 for r in records if r.fields.get("hit") == "yes")),
+        "hits": str(sum(1 for r in records if r.hit)),
         "calls_x_min": str(per_minute),
         "recycled": str(sum(r.recycled for r in records)),
     }

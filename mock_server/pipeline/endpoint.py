@@ -140,6 +140,19 @@ def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, o
     return {name: found.get(name, "") for name in spec.placeholders}
 
 
+def _coerce_elements(spec: OperationSpec, elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each element of a JSON array body read as the operation's fields (the 400's hint names
+    the element at fault)."""
+    read = []
+    for number, element in enumerate(elements, 1):
+        try:
+            read.append(coerce_fields(spec, element))
+        except WolkvoxAPIError as exc:
+            exc.hint = f"element {number} of the body: {exc.hint}"
+            raise
+    return read
+
+
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -372,9 +385,7 @@ class ApiEndpoint:
         elif spec.body == "json":
             payload = coerce_fields(spec, parse_json_object(call.body, content_type))
         elif spec.body == "json_array":
-            payload = {
-                "records": [coerce_fields(spec, item) for item in parse_json_array(call.body, content_type)]
-            }
+            payload = {"records": _coerce_elements(spec, parse_json_array(call.body, content_type))}
         elif spec.body == "multipart":
             fields, files = await parse_multipart(call.body, call.headers)
             payload = coerce_fields(spec, fields)

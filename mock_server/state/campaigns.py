@@ -109,6 +109,8 @@ class Record:
     recall_agent: str = ""
     recall_count: int = 0
     recycled: int = 0
+    #: Coded with an activity code flagged as a hit (real_time campaigns counts them).
+    hit: bool = False
     last_telephone: str = ""
     telephones: list[str] = field(default_factory=list)
 
