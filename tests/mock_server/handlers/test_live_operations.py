@@ -216,7 +216,9 @@ def test_agentbox_calls_are_free_and_the_others_count(frozen: WolkvoxApp, http: 
     assert all(s.counts_quota for s in OPERATIONS if s.family != "agentbox")
 
 
-def test_the_hint_names_the_record_at_fault_and_nothing_is_added(frozen: WolkvoxApp, http: httpx.Client) -> None:
+def test_the_hint_names_the_record_at_fault_and_nothing_is_added(
+    frozen: WolkvoxApp, http: httpx.Client
+) -> None:
     VALID[("campaign", "add_record")].setup(frozen, http)  # type: ignore[misc]
     rows = [{"customer_id": "ok", "tel1": "1"}, {"tel1": "2"}]
     response = call(http, "campaign", "add_record", rows, type_campaign="predictive", campaign_id="23001")
