@@ -23,9 +23,10 @@ function of (campaign id, customer id, attempt): ``dial_outcome``.
 
 from __future__ import annotations
 
+import copy
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -324,8 +325,10 @@ class Campaign:
 
     def export(self) -> dict[str, Any]:
         """A JSON-compatible copy (records as a list, indexes rebuilt on import)."""
-        raw = {k: v for k, v in asdict(self).items() if k not in ("records", "pending", "scheduled")}
-        raw["records"] = [asdict(r) for r in self.records.values()]
+        raw = {
+            f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self) if f.name not in _UNEXPORTED
+        }
+        raw["records"] = [_record_dict(r) for r in self.records.values()]
         return raw
 
     @classmethod
@@ -340,6 +343,18 @@ class Campaign:
             status = record.status
             campaign.set_state(record, status)
         return campaign
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+#: The records travel as a list; the indexes are rebuilt from their states.
+_UNEXPORTED = frozenset({"records", "pending", "scheduled"})
+
+
+def _record_dict(record: Record) -> dict[str, Any]:
+    # asdict copies every value through deepcopy: ten times slower on 25,000 records.
+    raw = {name: getattr(record, name) for name in _RECORD_FIELDS}
+    raw["fields"], raw["telephones"] = dict(record.fields), list(record.telephones)
+    return raw
 
 
 def _hhmmss(value: str, end: bool = False) -> time:
