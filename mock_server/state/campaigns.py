@@ -229,19 +229,24 @@ class Campaign:
         telephone is ``blocked`` gets the result do-not-call without a call."""
         if not self.dials or not self.next_dial:
             return 0
+        # Only this loop changes the campaign meanwhile: the recalls can be sorted once.
+        recalls, taken = self._auto_recalls(), 0
         at, placed = datetime.fromisoformat(self.next_dial), 0
         while at <= now:
             if not self._in_window(at, tz):
                 at = self._window_start_after(at, tz)
                 continue
-            record = self._next_record(at)
+            if taken < len(recalls) and recalls[taken][0] <= at:
+                record: Record | None = self.records[recalls[taken][1]]
+                taken += 1
+            else:
+                record = self._next_clean()
             if record is None:
-                due = self._next_recall_due(now)
-                if due is None:
-                    at = now + self._interval()
-                    break
-                at = max(at, due)
-                continue
+                if taken < len(recalls) and recalls[taken][0] <= now:
+                    at = max(at, recalls[taken][0])
+                    continue
+                at = now + self._interval()
+                break
             self._dial(record, at, place, blocked)
             placed += 1
             at += self._interval()
@@ -250,12 +255,29 @@ class Campaign:
 
     def dial_now(self, count: int, at: datetime, place: PlaceCall, blocked: Blocked | None = None) -> int:
         """Dial up to ``count`` records at once (a test's say-so; speed, window and status
-        ignored); the number dialled."""
+        ignored): due recalls first, then clean records; the number dialled."""
+        due = [self.records[seq] for when, seq in self._auto_recalls() if when <= at]
         dialled = 0
-        while dialled < count and (record := self._next_record(at)) is not None:
+        while dialled < count and (record := due.pop(0) if due else self._next_clean()) is not None:
             self._dial(record, at, place, blocked)
             dialled += 1
         return dialled
+
+    def _auto_recalls(self) -> list[tuple[datetime, int]]:
+        """(time, seq) of the auto recalls, soonest first (manual ones wait for an agent)."""
+        return sorted(
+            (datetime.fromisoformat(self.records[seq].recall_date), seq)
+            for seq in self.scheduled
+            if self.records[seq].recall_style == "auto"
+        )
+
+    def _next_clean(self) -> Record | None:
+        """The first clean record in dial order that the active filter lets through."""
+        for seq in self.pending:
+            record = self.records[seq]
+            if self.matches_filter(record):
+                return record
+        return None
 
     def _interval(self) -> timedelta:
         return timedelta(seconds=60 / max(self.speed, 1))
@@ -269,28 +291,6 @@ class Campaign:
         start = _hhmmss(self.start_time)
         day = local.date() if local.time() < start else local.date() + timedelta(days=1)
         return datetime.combine(day, start, tzinfo=tz)
-
-    def _next_recall_due(self, until: datetime) -> datetime | None:
-        dates = [
-            datetime.fromisoformat(self.records[s].recall_date)
-            for s in self.scheduled
-            if self.records[s].recall_style == "auto"
-        ]
-        due = [d for d in dates if d <= until]
-        return min(due) if due else None
-
-    def _next_record(self, at: datetime) -> Record | None:
-        due = self._next_recall_due(at) if self.scheduled else None
-        if due is not None:
-            return min(
-                (self.records[s] for s in self.scheduled if self.records[s].recall_style == "auto"),
-                key=lambda r: (r.recall_date, r.seq),
-            )
-        for seq in self.pending:
-            record = self.records[seq]
-            if self.matches_filter(record):
-                return record
-        return None
 
     def _dial(self, record: Record, at: datetime, place: PlaceCall, blocked: Blocked | None) -> None:
         telephone = record.recall_telephone if record.status == "scheduled" else record.fields.get("tel1", "")
