@@ -23,6 +23,7 @@ __all__ = [
     "BodyKind",
     "Catalogue",
     "CodeType",
+    "Envelope",
     "ErrorSpec",
     "FieldSpec",
     "OperationSpec",
@@ -33,7 +34,11 @@ __all__ = [
 
 Tag = Literal["D", "C", "I", "GAP"]
 CodeType = Literal["string", "int"]
-BodyKind = Literal["json", "multipart", "none"]
+#: json: one JSON object; json_array: a JSON array of objects (each described by ``fields``).
+BodyKind = Literal["json", "json_array", "multipart", "none"]
+#: The success answer's shape: Wolkvox's {code, error, msg, data}; a bare JSON array
+#: (real_time.php campaigns); or an object of the operation's own (campaign.php campaign_15).
+Envelope = Literal["standard", "bare_array", "own"]
 
 _FORMATTER = string.Formatter()
 #: Where the catalogue's YAML files live (shipped as package data).
@@ -146,6 +151,10 @@ class OperationSpec:
     while_module_disabled: bool = False
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
+    #: Whether an empty body is read as ``{}`` (delete_campaign's old form sends none).
+    body_optional: bool = False
+    #: The success answer's shape (``success.example`` shows it when not "standard").
+    envelope: Envelope = "standard"
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

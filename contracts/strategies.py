@@ -175,6 +175,10 @@ def _value_strategy(spec: FieldSpec, numbers: bool) -> SearchStrategy[Any]:
         "yes_no": st.sampled_from(("yes", "no")),
         "array": listed,
         "string_or_array": st.one_of(text, listed),
+        # JSON objects of text values (campaign.php's optional_labels: opt0 to opt12).
+        "object": st.dictionaries(
+            st.from_regex(r"opt(1[0-2]|[0-9])", fullmatch=True), texts(max_size=10), max_size=3
+        ),
     }
     return by_type.get(spec.type, text)
 
@@ -207,7 +211,9 @@ def _valid_payloads(
 ) -> SearchStrategy[Any]:
     if spec.body == "none":
         return st.none()
-    fields = _field_dicts(spec, overrides, numbers and spec.body == "json")
+    fields = _field_dicts(spec, overrides, numbers and spec.body in ("json", "json_array"))
+    if spec.body == "json_array":
+        return st.lists(fields, min_size=1, max_size=3)
     if spec.body == "multipart":
         text_only = fields.map(lambda d: {k: str(v) for k, v in d.items() if not isinstance(v, list)})
         return st.builds(Multipart, fields=text_only, files=_files(spec))
@@ -263,15 +269,22 @@ def _invalid_payloads(
         # A form without its required file(s).
         fields = _field_dicts(spec, overrides, numbers=False)
         return st.builds(Multipart, fields=fields.map(lambda d: {k: str(v) for k, v in d.items()}))
-    choices: list[SearchStrategy[Any]] = [_NOT_OBJECTS]
-    if any(f.type in _TEXTUAL or f.required for f in spec.fields):
+    # An operation whose body may be left out takes "no body" as valid: send something.
+    not_objects = _NOT_OBJECTS.filter(lambda v: v is not None) if spec.body_optional else _NOT_OBJECTS
+    choices: list[SearchStrategy[Any]] = [not_objects]
+    broken = any(f.type in _TEXTUAL or f.required for f in spec.fields)
+    if spec.body == "json_array":
+        choices = [_NOT_OBJECTS.filter(lambda v: v is not None), _field_dicts(spec, overrides, numbers=False)]
+        if broken:
+            choices.append(st.lists(_broken_dicts(spec, overrides), min_size=1, max_size=2))
+    elif broken:
         choices.append(_broken_dicts(spec, overrides))
     return st.one_of(choices)
 
 
 def can_be_invalid(spec: OperationSpec) -> bool:
     """Whether the body of ``spec`` can be invalid (False for operations without a body)."""
-    if spec.body == "json":
+    if spec.body in ("json", "json_array"):
         return True
     return spec.body == "multipart" and any(f.required and f.type == "file" for f in spec.fields)
 

@@ -16,34 +16,137 @@ given as ints (they are sent as text, as documented); yes/no flags as bools or `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+import inspect
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, overload
 
+from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.client import results
-from wolkvox_mock.contracts.client.op import (
-    AsyncBinder,
-    Binder,
-    CodeGroup,
-    DncList,
-    Id,
-    Op,
-    R,
-    Request,
-    SyncBinder,
-    Upload,
-    YesNo,
-    _body,
-    operation,
-)
-from wolkvox_mock.contracts.client.ops_information import InformationOperations
 from wolkvox_mock.contracts.client.results import InteractionResult, WolkvoxResult
 
 __all__ = ["AsyncOperations", "Op", "Operations", "Request", "SyncOperations", "Upload", "operation"]
 
+P = ParamSpec("P")
+R = TypeVar("R", bound=WolkvoxResult)
 
-class Operations(InformationOperations, Binder):
+#: A file to upload: (file name, content, content type), as httpx takes it.
+Upload = tuple[str, bytes | IO[bytes], str]
+Id = str | int
+YesNo = bool | Literal["yes", "no"]
+DncList = Literal["inbound", "outbound", "all", "inbound/outbound"]
+CodeGroup = Literal["cod_act1", "cod_act2"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of one operation's request besides its method and ``api``."""
+
+    #: The JSON body: an object, or an array of objects (campaign.php add_record).
+    json: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
+    params: Mapping[str, str] | None = None
+    files: list[tuple[str, Upload]] | None = None
+
+
+def _body(arguments: Mapping[str, Any], *, query: str | None = None) -> Request:
+    """The request of a builder whose arguments are exactly the operation's documented fields
+    (it passes ``locals()`` before making any variable of its own): None is not sent, a
+    trailing underscore is dropped (``from_`` -> ``from``), ids and counts go as text, flags as
+    yes/no. ``query`` names the field that goes in the query string instead of the body."""
+    fields = {name.removesuffix("_"): _wire(value) for name, value in arguments.items() if value is not None}
+    if query is None:
+        return Request(json=fields)
+    return Request(json=fields, params={query: fields.pop(query)} if query in fields else {})
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_wire(item) for item in value]
+    return value
+
+
+class Op(Generic[P, R]):
+    """A typed operation: ``build`` (the builder) makes its request, ``kind`` types its answer.
+
+    Read from a client it is a bound method (sync or async by the client's flavour); read from
+    the class it is this descriptor, which says which ``family`` and ``api`` it calls."""
+
+    def __init__(
+        self, kind: type[R], build: Callable[P, Request], family: str, doc: str | None, api: str | None = None
+    ) -> None:
+        self.kind, self.build, self.family = kind, build, family
+        #: An ``api`` that differs from the method's name (``real_time_agents`` calls ``agents``).
+        self.fixed_api = api
+        self.api = api or build.__name__
+        self.__doc__ = doc or build.__doc__
+        # What help() and IDEs show for the bound method (worked out once, not per call).
+        self.signature = inspect.signature(build).replace(return_annotation=kind)
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        # The attribute's name is the operation's api (an alias shares another's builder),
+        # unless the api was given: names two families share get a prefix.
+        self.api = self.fixed_api or name
+
+    def call_arguments(self, request: Request) -> dict[str, Any]:
+        """Keyword arguments of the client's ``call`` for ``request``, with the documented method
+        (the catalogue's first)."""
+        spec = load_catalogue().operation(self.family, self.api)
+        if spec is None:
+            raise KeyError(f"{self.family}.php?api={self.api} is not in the operation catalogue")
+        return {
+            "api": self.api,
+            "method": spec.methods[0],
+            "family": self.family,
+            "json": request.json,
+            "params": request.params,
+            "files": request.files,
+        }
+
+    def alias(self, doc: str, api: str | None = None) -> Op[P, R]:
+        """The same arguments and result for a twin operation (named by the attribute, or
+        ``api``)."""
+        return Op(self.kind, self.build, self.family, doc, api)
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Op[P, R]: ...
+    @overload
+    def __get__(self, obj: AsyncOperations, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, R]]: ...
+    @overload
+    def __get__(self, obj: SyncOperations, owner: type[Any]) -> Callable[P, R]: ...
+    def __get__(self, obj: Operations | None, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        method = obj._bind(self)
+        method.__name__ = self.api
+        method.__qualname__ = f"{type(obj).__name__}.{self.api}"
+        method.__doc__ = self.__doc__
+        method.__signature__ = self.signature  # type: ignore[attr-defined]
+        return method
+
+
+def operation(
+    kind: type[R], *, family: str = "configuration", api: str | None = None
+) -> Callable[[Callable[P, Request]], Op[P, R]]:
+    """Make a request builder an operation of ``family`` answering ``kind`` (``api``: the
+    operation's name when the method's differs)."""
+
+    def decorate(build: Callable[P, Request]) -> Op[P, R]:
+        return Op(kind, build, family, None, api)
+
+    return decorate
+
+
+class Operations:
     """Every typed operation, for both clients. The builders take no ``self``: a request
-    depends on the arguments only (each client flavour binds them its own way, ``Binder``)."""
+    depends on the arguments only."""
+
+    def _bind(self, op: Op[Any, Any]) -> Callable[..., Any]:
+        """``op`` as a method of this client (each flavour sends it its own way)."""
+        raise NotImplementedError
 
     # -- interactions ---------------------------------------------------------------------------
 
@@ -239,7 +342,7 @@ class Operations(InformationOperations, Binder):
         return Request(files=[(f"file{number}", upload) for number, upload in enumerate(files, 1)])
 
 
-class SyncOperations(Operations, SyncBinder):
+class SyncOperations(Operations):
     """The operations as methods of a sync client, which sends each request with ``_perform``."""
 
     def _perform(self, op: Op[Any, R], request: Request) -> R:
@@ -252,7 +355,7 @@ class SyncOperations(Operations, SyncBinder):
         return method
 
 
-class AsyncOperations(Operations, AsyncBinder):
+class AsyncOperations(Operations):
     """The operations as coroutine methods of an async client (``_perform`` is awaited)."""
 
     async def _perform(self, op: Op[Any, R], request: Request) -> R:

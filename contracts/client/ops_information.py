@@ -1,5 +1,6 @@
 """The typed methods of information.php: 16 read-only lists of what the operation has
-configured. A mixin of ``Operations`` (so both clients have them).
+configured. A mixin of ``WolkvoxClient`` and ``AsyncWolkvoxClient``: each method is an ``Op``
+(see ``operations``).
 
 Every one is a ``GET`` without a body; filters and required values go in the query string.
 Lists answer a ``ListResult`` whose ``rows`` are typed records; an empty list is Wolkvox's 404
@@ -14,7 +15,7 @@ from typing import Literal
 
 from wolkvox_mock.contracts.client import info_results as info
 from wolkvox_mock.contracts.client import results
-from wolkvox_mock.contracts.client.op import Id, Request, operation
+from wolkvox_mock.contracts.client.operations import Id, Request, operation
 
 __all__ = ["DncType", "InformationOperations", "When", "wolkvox_date"]
 

@@ -1,9 +1,8 @@
 """The contract checks, built from the catalogue, and the order they run in.
 
 Read-only by default: refusals are provoked with calls that write nothing (no token, a wrong
-token, an unknown ``api``, an empty body), and successes are read from GET operations
-(token_info and routing_points always; the other information.php reads when chosen, see
-``reads``). ``operations`` chooses which operations get the
+token, an unknown ``api``, an empty body), and successes are read from GET operations that
+take no input (token_info, routing_points). ``operations`` chooses which operations get the
 per-operation probe (default: add_interaction, the original set; ``"all"``: every one). Only
 with ``allow_writes`` are writes sent: one add_interaction to the routing point the user
 named, and the write sequences the check undoes itself (``writes.UNDOABLE``) of the chosen
@@ -18,6 +17,7 @@ from wolkvox_mock.contracts.catalogue import Catalogue, OperationSpec, load_cata
 from wolkvox_mock.contracts.conformance.base import Check, CheckContext, skip_check
 from wolkvox_mock.contracts.conformance.operations import (
     NEVER_WRITTEN,
+    NOT_PROBED_READS,
     Selection,
     required_check,
     select_operations,
@@ -62,12 +62,15 @@ def _refusal_check(
 
 
 def read_only_operations(catalogue: Catalogue | None = None) -> list[OperationSpec]:
-    """Operations that only read: GET, no body (every information.php operation)."""
+    """Operations that only read: GET, no body, no required query parameter."""
     catalogue = catalogue or load_catalogue()
     return [
         spec
         for _, spec in sorted(catalogue.operations.items())
-        if "GET" in spec.methods[:1] and spec.body == "none"
+        if "GET" in spec.methods[:1]
+        and spec.body == "none"
+        and not spec.required_query
+        and spec.api not in NOT_PROBED_READS
     ]
 
 
@@ -106,6 +109,18 @@ def _never_written(specs: list[OperationSpec]) -> list[Check]:
     ]
 
 
+def _not_probed(specs: list[OperationSpec]) -> list[Check]:
+    return [
+        skip_check(
+            f"success:{s.api}",
+            "success not checked: needs the target's data",
+            f"not checked: {NOT_PROBED_READS[s.api]}",
+        )
+        for s in specs
+        if s.api in NOT_PROBED_READS and s.methods[:1] == ("GET",)
+    ]
+
+
 def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = None) -> tuple[Check, ...]:
     """Every check, in the order they run: no-token refusals first, the writes last.
 
@@ -137,7 +152,9 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
             body={},
         ),
     )
-    required = tuple(required_check(spec) for spec in chosen if spec.methods[:1] != ("GET",))
+    required = tuple(
+        required_check(spec) for spec in chosen if spec.methods[:1] != ("GET",) or spec.required_query
+    )
     generic = (
         _refusal_check(
             "token_header_case",
@@ -153,6 +170,8 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
             method="GET",
         ),
     )
+    # routing_points and token_info always run (the check's original set); the other reads
+    # (information.php, real_time.php) when chosen.
     reads = tuple(read_checks(read_only_operations(catalogue), names))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
     writes = write_checks(names)
@@ -167,4 +186,13 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
                 needs_rp=True,
             )
         )
-    return (*refusals, *required, *generic, *reads, gate, *writes, *_never_written(chosen))
+    return (
+        *refusals,
+        *required,
+        *generic,
+        *reads,
+        gate,
+        *writes,
+        *_never_written(chosen),
+        *_not_probed(chosen),
+    )

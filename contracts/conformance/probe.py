@@ -299,9 +299,35 @@ def _data_problems(spec: OperationSpec, body: dict[str, Any]) -> list[str] | Non
     return [f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors][:3]
 
 
+def _bare_array_findings(ex: Exchange, spec: OperationSpec) -> list[Finding]:
+    """A success documented as a bare JSON array (real_time.php campaigns): no envelope."""
+    content_type = ex.headers.get("content-type", "")
+    return [
+        _check(
+            "content type",
+            "application/json",
+            content_type or "none",
+            "D",
+            content_type.startswith("application/json"),
+        ),
+        _check(
+            "status",
+            f"HTTP {spec.success.status}",
+            f"HTTP {ex.status}",
+            "I",
+            ex.status == spec.success.status,
+        ),
+        _check(
+            "bare array", "a JSON array (documented: no envelope)", ex.show(), "D", isinstance(ex.body, list)
+        ),
+    ]
+
+
 def success_findings(ex: Exchange, spec: OperationSpec) -> list[Finding]:
     """What the operation's success must look like: the code of the documented type, error
     null, the message template (spaces included) and, where documented, the data's shape."""
+    if spec.envelope == "bare_array":
+        return _bare_array_findings(ex, spec)
     findings, body = _envelope(ex)
     findings.append(
         _check(

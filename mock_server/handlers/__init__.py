@@ -3,7 +3,10 @@ Importing this package registers them."""
 
 from wolkvox_mock.handlers import (
     activity_codes,
+    agentbox,
     agents,
+    campaign,
+    campaign_records,
     dnc,
     files,
     info_lists,
@@ -12,6 +15,7 @@ from wolkvox_mock.handlers import (
     interactions,
     ips,
     module,
+    real_time,
     skills,
 )
 from wolkvox_mock.handlers.context import HANDLERS, Handler, HandlerContext, Success, UploadedFile, handler
@@ -23,7 +27,10 @@ __all__ = [
     "Success",
     "UploadedFile",
     "activity_codes",
+    "agentbox",
     "agents",
+    "campaign",
+    "campaign_records",
     "dnc",
     "files",
     "handler",
@@ -33,5 +40,6 @@ __all__ = [
     "interactions",
     "ips",
     "module",
+    "real_time",
     "skills",
 ]

@@ -49,6 +49,7 @@ from wolkvox_mock.handlers import HANDLERS, HandlerContext, Success, UploadedFil
 from wolkvox_mock.pipeline.request import (
     coerce_fields,
     missing_token_hint,
+    parse_json_array,
     parse_json_object,
     parse_multipart,
     server_from,
@@ -140,6 +141,19 @@ def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, o
     return {name: found.get(name, "") for name in spec.placeholders}
 
 
+def _coerce_elements(spec: OperationSpec, elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each element of a JSON array body read as the operation's fields (the 400's hint names
+    the element at fault)."""
+    read = []
+    for number, element in enumerate(elements, 1):
+        try:
+            read.append(coerce_fields(spec, element))
+        except WolkvoxAPIError as exc:
+            exc.hint = f"element {number} of the body: {exc.hint}"
+            raise
+    return read
+
+
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -171,7 +185,8 @@ class ApiEndpoint:
         try:
             status, body, hint = await self._answer(call, receive)
             # Journal before sending: a client that has its answer finds the call journaled.
-            journaled = self._journal(call, status, started, hint, body.get("error"))
+            error = body.get("error") if isinstance(body, dict) else None
+            journaled = self._journal(call, status, started, hint, error)
             await self._send(call, receive, send, *render(status, body, hint))
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
@@ -203,11 +218,13 @@ class ApiEndpoint:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
+    async def _answer(self, call: Call, receive: Receive) -> tuple[int, Any, str | None]:
         try:
             call.body, call.body_too_large = await read_body(receive, self._body_limit(call))
             success = await self._run(call, receive)
             assert call.spec is not None
+            if success.body is not None:
+                return call.spec.success.status, success.body, None
             body: dict[str, Any] = {
                 "code": call.spec.success.code,
                 "error": None,
@@ -365,8 +382,12 @@ class ApiEndpoint:
         payload: dict[str, Any] = {}
         files: list[UploadedFile] = []
         content_type = call.headers.get("content-type", "")
-        if spec.body == "json":
+        if spec.body == "json" and spec.body_optional and not call.body.strip():
+            payload = {}
+        elif spec.body == "json":
             payload = coerce_fields(spec, parse_json_object(call.body, content_type))
+        elif spec.body == "json_array":
+            payload = {"records": _coerce_elements(spec, parse_json_array(call.body, content_type))}
         elif spec.body == "multipart":
             fields, files = await parse_multipart(call.body, call.headers)
             payload = coerce_fields(spec, fields)

@@ -29,6 +29,7 @@ from wolkvox_mock.contracts import (
     load_catalogue,
 )
 from wolkvox_mock.contracts.client.operations import Op, Operations
+from wolkvox_mock.contracts.client.ops_information import InformationOperations
 from wolkvox_mock.state.models import Operation
 
 FLAVOURS = ["sync", "async"]
@@ -436,10 +437,10 @@ CASES = [
 
 
 def typed_methods() -> dict[str, Op[Any, Any]]:
-    """Every typed operation, by name (those of the family mixins included)."""
+    """Every typed operation of configuration.php and information.php, by name."""
     return {
         name: op
-        for klass in reversed(Operations.__mro__)
+        for klass in (Operations, InformationOperations)
         for name, op in vars(klass).items()
         if isinstance(op, Op)
     }

@@ -29,6 +29,7 @@ from wolkvox_mock.contracts import (
 )
 from wolkvox_mock.contracts.client.answers import message_values
 from wolkvox_mock.contracts.client.operations import Operations, Request
+from wolkvox_mock.contracts.client.ops_information import InformationOperations
 from wolkvox_mock.contracts.client.results import narrow
 
 # -- builders: None is not sent, ids go as text, flags as yes/no -------------------------------
@@ -79,7 +80,7 @@ from wolkvox_mock.contracts.client.results import narrow
             Request(json={"ip": "10.0.0.1", "permanent": "no"}),
         ),
         (Operations.disable_module.build(), Request()),
-        (Operations.token_info.build(), Request()),
+        (InformationOperations.token_info.build(), Request()),
     ],
 )
 def test_builders_send_only_what_is_given_in_wolkvox_shapes(request_: Request, expected: Request) -> None:
