@@ -20,7 +20,7 @@ Read by information.php only (seeded: no API call writes them)::
     services          {flag: "yes"|"no"}             the yes/no fields of api=services
     storage_gb        number                         GB used besides the uploaded audios
     agent_info        {agent_id: {"agent_status", "last_use"}}
-    campaigns         [{campaign_id, campaign_name, ...}]   until campaign.php keeps campaigns
+    campaigns         [{campaign_id, campaign_name, ...}]   listed after campaign.php's own
     connectors        [{connector_id, rp_id, name, channel}]
     notifications     [{"date", "notification"}]
 """

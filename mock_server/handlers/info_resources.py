@@ -1,5 +1,5 @@
-"""information.php lists of what configuration.php (and the seed) define: agents, skills,
-agents_in_skill, activity_codes, and the seeded campaigns and connectors.
+"""information.php lists of what configuration.php, campaign.php (and the seed) define: agents,
+skills, agents_in_skill, activity_codes, campaigns, and the seeded connectors.
 
 Every list reads the state as it is now, so a create, edit, enable/disable or remove is
 visible on the next read. Ids are strings; lists with nothing to show answer ``no_records``
@@ -132,25 +132,46 @@ def activity_codes(ctx: HandlerContext) -> Success:
     )
 
 
-def _seeded(ctx: HandlerContext, name: str, fields: tuple[str, ...], key: str) -> Success:
-    """A list kept only in the seed (``collections[name]``, a list of rows), filtered by
-    ``key`` when the operation's filter is given; missing fields are empty strings."""
+def _seeded(ctx: HandlerContext, name: str, fields: tuple[str, ...]) -> Success:
+    """A list kept only in the seed (``collections[name]``, a list of rows); missing fields
+    are empty strings."""
     rows: list[Mapping[str, Any]] = ctx.op.collections.get(name, [])
-    wanted = query_text(ctx, key.removesuffix("_id")) if key else ""
-    return listing(
-        {field: str(row.get(field, "")) for field in fields}
-        for row in rows
-        if not wanted or str(row.get(key, "")) == wanted
-    )
+    return listing({field: str(row.get(field, "")) for field in fields} for row in rows)
+
+
+def _campaign_rows(ctx: HandlerContext) -> list[dict[str, str]]:
+    # The campaigns campaign.php keeps (ours: dial_mode, recycled and turbo_dial from its
+    # settings, last_use empty), then those a seed lists in collections "campaigns".
+    rows = [
+        {
+            "campaign_id": c.campaign_id,
+            "campaign_name": c.name,
+            "campaign_description": c.description or " ",
+            "type_campaign": c.type,
+            "status": c.status.capitalize(),
+            "records": str(len(c.records)),
+            "speed": str(c.speed),
+            "dial_mode": str(c.settings.get("dial_mode", "")),
+            "last_use": "",
+            "recycled": str(c.settings.get("recycled", "")),
+            "turbo_dial": str(c.settings.get("turbo_dial", "")),
+            "skill_id": c.skill_id,
+        }
+        for c in ctx.op.campaigns
+    ]
+    seeded: list[Mapping[str, Any]] = ctx.op.collections.get("campaigns", [])
+    rows += [{field: str(row.get(field, "")) for field in CAMPAIGN_FIELDS} for row in seeded]
+    return rows
 
 
 @handler("information", "campaigns")
 def campaigns(ctx: HandlerContext) -> Success:
-    """The seed's campaigns (collections ``campaigns``), or the one ``campaign`` names."""
-    return _seeded(ctx, "campaigns", CAMPAIGN_FIELDS, "campaign_id")
+    """The campaigns campaign.php created and the seed's, or the one ``campaign`` names."""
+    wanted = query_text(ctx, "campaign")
+    return listing(row for row in _campaign_rows(ctx) if not wanted or row["campaign_id"] == wanted)
 
 
 @handler("information", "connectors")
 def connectors(ctx: HandlerContext) -> Success:
     """The seed's connectors (collections ``connectors``): no API call writes them."""
-    return _seeded(ctx, "connectors", CONNECTOR_FIELDS, "")
+    return _seeded(ctx, "connectors", CONNECTOR_FIELDS)

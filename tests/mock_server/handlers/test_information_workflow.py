@@ -165,3 +165,17 @@ def test_the_audit_log_shows_the_api_calls_newest_first(client: WolkvoxClient, a
     assert all(e.ip for e in log)
     with pytest.raises(NotFoundError):
         client.audit_log(date_ini="20261127000000", date_end="20261127235959")
+
+
+def test_campaigns_created_through_campaign_php_are_listed(client: WolkvoxClient) -> None:
+    with pytest.raises(NotFoundError):
+        client.campaigns()
+    client.create_campaign(type_campaign="preview", campaign_name="Cobros", skill_id=1)
+    client.create_campaign(type_campaign="predictive", campaign_name="Encuesta", skill_id=1)
+    listed = client.campaigns().rows
+    assert [(c.campaign_name, c.type_campaign, c.skill_id, c.status) for c in listed] == [
+        ("Cobros", "preview", "1", "Stopped"),
+        ("Encuesta", "predictive", "1", "Stopped"),
+    ]
+    (second,) = client.campaigns(campaign=listed[1].campaign_id).rows
+    assert second.campaign_name == "Encuesta"
