@@ -22,13 +22,14 @@ BODY = {"from": "ana@example.com", "to": "soporte", "subject": "Hola", "body": "
 
 
 async def notify_both(token):
-    """Opens three interactions at once: fine until the calls overlap on one token."""
+    """Opens six interactions at once: fine until more calls overlap on one token than it
+    admits (Wolkvox: two)."""
     async with httpx.AsyncClient(base_url="https://wv0001.wolkvox.com") as http:
         answers = await asyncio.gather(
             *(
                 http.post("/api/v2/configuration.php", params={"api": "add_interaction"},
                           headers={"wolkvox-token": token}, json=BODY)
-                for _ in range(3)
+                for _ in range(6)
             )
         )
     for answer in answers:
@@ -36,7 +37,7 @@ async def notify_both(token):
     return len(answers)
 
 
-def notify_in_threads(token, count=3):
+def notify_in_threads(token, count=6):
     statuses = []
     def one():
         answer = httpx.post("https://wv0001.wolkvox.com/api/v2/configuration.php?api=add_interaction",
@@ -71,15 +72,15 @@ def test_the_realistic_profile_catches_a_concurrency_bug_the_fast_one_hides(
         from consumer import notify_both, notify_in_threads
 
         def test_fast_by_default_hides_the_bug(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 3
+            assert asyncio.run(notify_both(wolkvox.token)) == 6
 
         @pytest.mark.wolkvox(latency="realistic")
         def test_realistic_catches_it_async(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 3
+            assert asyncio.run(notify_both(wolkvox.token)) == 6
 
         @pytest.mark.wolkvox(latency="realistic")
         def test_realistic_catches_it_in_threads(wolkvox, wolkvox_respx):
-            assert notify_in_threads(wolkvox.token) == [201, 201, 201]
+            assert notify_in_threads(wolkvox.token) == [201] * 6
         """,
     )
     result = pytester.runpytest(*RUN)
@@ -103,7 +104,7 @@ def test_the_ini_option_turns_on_the_realistic_profile_for_the_whole_project(
 
         @pytest.mark.wolkvox(latency="fast")
         def test_a_marker_beats_the_ini(wolkvox, wolkvox_respx):
-            assert asyncio.run(notify_both(wolkvox.token)) == 3
+            assert asyncio.run(notify_both(wolkvox.token)) == 6
         """,
         ini="[pytest]\nwolkvox_latency = realistic\n",
     )
