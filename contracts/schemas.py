@@ -133,6 +133,14 @@ def _object_schema(fields: Iterable[FieldSpec], title: str) -> dict[str, Any]:
     }
 
 
+def _one_of_required(schema: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """At least one of ``names`` present and not blank (an operation with only optional fields
+    that still needs one of them: edit_licenses)."""
+    if names:
+        schema["anyOf"] = [{"required": [n], "properties": {n: {"pattern": _NOT_BLANK}}} for n in names]
+    return schema
+
+
 def _base(kind: str, spec: OperationSpec) -> dict[str, Any]:
     return {"$schema": DIALECT, "$id": f"{_ID}:{spec.family}:{spec.api}:{kind}"}
 
@@ -151,7 +159,7 @@ def request_schema(spec: OperationSpec) -> dict[str, Any]:
             "x-wolkvox-methods": list(spec.methods),
             "x-wolkvox-body": spec.body,
             "properties": {
-                "body": _object_schema(spec.fields, "body"),
+                "body": _one_of_required(_object_schema(spec.fields, "body"), spec.requires_one_of),
                 "query": _object_schema(spec.query, "query string (besides api=)"),
             },
             "required": ["body", "query"] if spec.query else ["body"],

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from wolkvox_mock.contracts.openapi import openapi_document
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.control.fidelity import build_manifest
 from wolkvox_mock.control.routes import (
@@ -222,6 +223,13 @@ async def fidelity(request: Request) -> Response:
     return ok(build_manifest())
 
 
+async def openapi(request: Request) -> Response:
+    """The OpenAPI 3.1 document of the Wolkvox API (docs/openapi.md), this fake listed as a server."""
+    # The fake's own base URL: the request's, without the control plane's prefix.
+    base = str(request.base_url).rstrip("/").removesuffix("/__wolkvox_mock__")
+    return ok(openapi_document(servers=[base]))
+
+
 OPS: tuple[Op, ...] = (
     Op("POST", "/reset", reset),
     Op("POST", "/seed", seed),
@@ -240,4 +248,5 @@ OPS: tuple[Op, ...] = (
     Op("DELETE", "/holds/{token}", release),
     Op("DELETE", "/holds", release_all),
     Op("GET", "/fidelity", fidelity),
+    Op("GET", "/openapi.json", openapi),
 )

@@ -37,6 +37,7 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ),
     ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
     ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
+    ("A 405 carries an Allow header naming the operation's methods (RFC 9110)", "I", "docs/openapi.md"),
     ("One request in flight per token by default (a setting; the 403 names it)", "I", f"{_SPEC} §4.2"),
     ("Daily quota per token = licenses × 1000", "D", f"{_SPEC} §4.2 (per token or shared: [GAP])"),
     (
