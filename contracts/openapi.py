@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from typing import Any, Literal
 
@@ -386,16 +386,23 @@ def openapi_document(
     *,
     servers: Iterable[str] = (),
     catalogue: Catalogue | None = None,
+    include: Callable[[OperationSpec], bool] | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``families`` (all by default; ``ValueError`` for an unknown one).
 
     ``servers`` are base URLs listed before Wolkvox's own ``https://wv{server}.wolkvox.com``
-    (a fake passes its own URL). Every catalogued error is a component, whether or not a
-    chosen family answers it.
+    (a fake passes its own URL). ``include`` keeps only the operations it accepts (the fake
+    passes "implemented by its handlers"). Every catalogued error is a component, whether or
+    not a chosen family answers it.
     """
     catalogue = catalogue or load_catalogue()
-    chosen = _select(catalogue, families)
-    by_family = {f: [s for (fam, _), s in sorted(catalogue.operations.items()) if fam == f] for f in chosen}
+    by_family: dict[str, list[OperationSpec]] = {}
+    for family in _select(catalogue, families):
+        specs = [s for (fam, _), s in sorted(catalogue.operations.items()) if fam == family]
+        kept = [s for s in specs if include is None or include(s)]
+        if kept:
+            by_family[family] = kept
+    chosen = list(by_family)
     specs = [s for family in chosen for s in by_family[family]]
     return {
         "openapi": OPENAPI_VERSION,

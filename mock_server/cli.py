@@ -276,11 +276,12 @@ def check(
 def openapi(families: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Print the OpenAPI 3.1 document of the Wolkvox API, generated from the catalogue
     (docs/openapi.md: how the api= query parameter is modelled, the x-wolkvox-* extensions)."""
-    from wolkvox_mock.contracts.openapi import openapi_document, render_document
+    from wolkvox_mock.contracts.openapi import render_document
+    from wolkvox_mock.control.fake_ops import implemented_openapi
 
     chosen = [name.strip() for item in families for name in item.split(",") if name.strip()]
     try:
-        document = openapi_document(chosen or None)
+        document = implemented_openapi(chosen or None)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--families") from exc
     text = render_document(document, "yaml" if fmt == "yaml" else "json")

@@ -6,7 +6,7 @@ users get the same behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -26,9 +26,10 @@ from wolkvox_mock.control.routes import (
     query_float,
     query_int,
 )
+from wolkvox_mock.handlers import HANDLERS
 from wolkvox_mock.state.seed import SeedError
 
-__all__ = ["OPS"]
+__all__ = ["OPS", "implemented_openapi"]
 
 _MAX_WAIT = 60.0
 _SEED_FIX = "send a seed as JSON, in the format of examples/seed.yaml (GET /__wolkvox_mock__/state shows one)"
@@ -223,11 +224,19 @@ async def fidelity(request: Request) -> Response:
     return ok(build_manifest())
 
 
+def implemented_openapi(families: Iterable[str] | None = None, servers: Iterable[str] = ()) -> dict[str, Any]:
+    """The OpenAPI document of the operations this fake implements (a catalogued operation
+    without a handler would answer THE API YOU WANT TO CONSULT DOES NOT EXIST here)."""
+    return openapi_document(
+        families, servers=servers, include=lambda spec: (spec.family, spec.api) in HANDLERS
+    )
+
+
 async def openapi(request: Request) -> Response:
     """The OpenAPI 3.1 document of the Wolkvox API (docs/openapi.md), this fake listed as a server."""
     # The fake's own base URL: the request's, without the control plane's prefix.
     base = str(request.base_url).rstrip("/").removesuffix("/__wolkvox_mock__")
-    return ok(openapi_document(servers=[base]))
+    return ok(implemented_openapi(servers=[base]))
 
 
 OPS: tuple[Op, ...] = (

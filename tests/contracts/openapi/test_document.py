@@ -155,3 +155,12 @@ def test_matching_apis_pairs_a_body_with_the_operations_that_accept_it(document:
     # edit_licenses needs one of its two fields.
     assert "edit_licenses" not in matching_apis(document, path, "PUT", {}, {})
     assert "edit_licenses" in matching_apis(document, path, "PUT", {}, {"pbx": "3"})
+
+
+def test_include_leaves_out_operations_and_families_it_refuses() -> None:
+    document = openapi_document(include=lambda spec: spec.api != "token_info")
+    api = next(p for p in _operation(document, "information", "GET")["parameters"] if p["name"] == "api")
+    assert "token_info" not in api["schema"]["enum"] and "routing_points" in api["schema"]["enum"]
+    no_information = openapi_document(include=lambda spec: spec.family != "information")
+    assert "/api/v2/information.php" not in no_information["paths"]
+    validate(no_information)
