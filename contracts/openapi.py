@@ -24,15 +24,15 @@ How the document models Wolkvox (docs/openapi.md says it for readers):
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from typing import Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from wolkvox_mock.contracts.catalogue import Catalogue, ErrorSpec, FieldSpec, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.openapi_binding import matching_apis
+from wolkvox_mock.contracts.openapi_examples import error_example, request_example, sample, success_example
 from wolkvox_mock.contracts.protocol import SERVER_HEADER, TOKEN_HEADER
 from wolkvox_mock.contracts.schemas import (
     PIPELINE_ERRORS,
@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 OPENAPI_VERSION = "3.1.0"
-_FORMATTER = string.Formatter()
 Format = Literal["json", "yaml"]
 SECURITY_SCHEME = "wolkvoxToken"
 #: The pipeline refuses these before a call is admitted: they never count against the quota
@@ -103,54 +102,6 @@ def _op_name(spec: OperationSpec, kind: str) -> str:
 
 def _error_name(error: ErrorSpec) -> str:
     return f"error.{error.key}"
-
-
-# ---- examples ---------------------------------------------------------------------------
-
-
-#: Request example values for fields whose name says what they hold (the catalogue has no
-#: request examples); any other field gets its own name, or its first allowed value.
-_SAMPLES = {
-    "telephone": "3001234567",
-    "telephones": "3001234567",
-    "ip": "192.0.2.10",
-    "pass": "Example#2026",
-    "date": "2026-01-31 08:00:00",
-    "id": "1001",
-}
-
-
-def _sample(spec: FieldSpec) -> Any:
-    """A value of the field's type for a request example (placeholders that keep the field's
-    documented rules where its name says them; the fake may still refuse a value with 406)."""
-    first = spec.enum[0] if spec.enum else None
-    named = next((_SAMPLES[w] for w in spec.name.split("_") if w in _SAMPLES), spec.name)
-    by_type: dict[str, Any] = {
-        "yes_no": first or "yes",
-        "array": [named],
-        "string_or_array": [first or named],
-        "file": "(file content)",
-    }
-    return by_type.get(spec.type, first or named)
-
-
-def _request_example(fields: Iterable[FieldSpec]) -> dict[str, Any]:
-    return {f.name: _sample(f) for f in fields}
-
-
-def success_example(spec: OperationSpec) -> dict[str, Any]:
-    """The catalogue's example of the success answer, verbatim; without one, the envelope
-    with the message's placeholders in capitals."""
-    if spec.success.example:
-        return dict(spec.success.example)
-    names = {name: name.upper() for _, name, _, _ in _FORMATTER.parse(spec.success.msg) if name}
-    return {"code": spec.success.code, "error": None, "msg": spec.success.render(**names)}
-
-
-def error_example(error: ErrorSpec) -> dict[str, Any]:
-    """The body of ``error`` with each placeholder shown by its name in capitals (``{limit}`` ->
-    ``LIMIT``): the fake fills them with real values, which the document cannot know."""
-    return error.body(**{name: name.upper() for name in error.placeholders})
 
 
 # ---- schemas ----------------------------------------------------------------------------
@@ -226,7 +177,7 @@ def _query_parameters(specs: list[OperationSpec]) -> list[dict[str, Any]]:
                 "description": f"{doc}. Taken by {', '.join(s.api for s, _ in uses)}; "
                 f"required by {', '.join(needing) or 'none'}.",
                 "schema": schema,
-                "example": _sample(uses[0][1]),
+                "example": sample(uses[0][1]),
             }
         )
     return parameters
@@ -273,7 +224,7 @@ def _request_body(specs: list[OperationSpec]) -> dict[str, Any] | None:
         content[media] = {
             "schema": _union(bodies),
             "examples": {
-                s.api: {"summary": f"api={s.api} (placeholder values)", "value": _request_example(s.fields)}
+                s.api: {"summary": f"api={s.api} (placeholder values)", "value": request_example(s.fields)}
                 for s in bodies
             },
         }
@@ -302,7 +253,8 @@ def _responses(specs: list[OperationSpec], catalogue: Catalogue) -> dict[str, An
             "description": f"{', '.join(named)}",
             "content": {
                 "application/json": {
-                    "schema": {"anyOf": refs} if len(refs) > 1 else refs[0],
+                    # Every answer is an envelope, and one of the answers documented for the status.
+                    "schema": {"allOf": [_ref("Envelope"), {"anyOf": refs} if len(refs) > 1 else refs[0]]},
                     "examples": {key: {"value": example} for key, (_, example) in named.items()},
                 }
             },
@@ -449,36 +401,3 @@ def render_document(document: Mapping[str, Any], fmt: Format = "json") -> str:
     if fmt == "yaml":
         return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=110)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-# ---- the discriminator, for tools -------------------------------------------------------
-
-
-def _text(value: Any) -> Any:
-    # A multipart file part arrives as bytes; its schema says "a string of octets".
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
-
-
-def _accepts(
-    document: Mapping[str, Any], binding: Mapping[str, Any], query: Mapping[str, Any], body: Any
-) -> bool:
-    if not Draft202012Validator(binding["query"]).is_valid(dict(query)):
-        return False
-    ref = binding.get("request-body")
-    if ref is None:
-        return body is None or body == {}
-    name = ref["$ref"].rsplit("/", 1)[-1]
-    schema = document["components"]["schemas"][name]
-    value = {k: _text(v) for k, v in body.items()} if isinstance(body, Mapping) else body
-    return Draft202012Validator(schema).is_valid(value)
-
-
-def matching_apis(
-    document: Mapping[str, Any], path: str, method: str, query: Mapping[str, Any], body: Any
-) -> list[str]:
-    """The ``api`` values of the document's operation at ``path`` and ``method`` whose own body
-    and query parameters accept this request (``x-wolkvox-operations``): what a tool that
-    generates requests needs to pair an ``api`` with a body meant for it."""
-    operation = document["paths"][path][method.lower()]
-    bindings: Mapping[str, Any] = operation["x-wolkvox-operations"]
-    return [api for api, binding in bindings.items() if _accepts(document, binding, query, body)]

@@ -107,6 +107,14 @@ def test_the_token_is_the_security_scheme(document: dict[str, Any]) -> None:
     assert document["security"] == [{"wolkvoxToken": []}]
 
 
+def test_every_answer_is_an_envelope(document: dict[str, Any]) -> None:
+    for path in document["paths"].values():
+        for method in ("get", "post", "put", "delete"):
+            for response in path.get(method, {}).get("responses", {}).values():
+                schema = response["content"]["application/json"]["schema"]
+                assert schema["allOf"][0] == {"$ref": "#/components/schemas/Envelope"}
+
+
 def test_a_405_declares_the_allow_header(document: dict[str, Any]) -> None:
     for path in document["paths"].values():
         for method in ("get", "post", "put", "delete"):
