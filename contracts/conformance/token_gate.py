@@ -269,7 +269,8 @@ async def check_token_gate(probe: Probe, holder: Holder | None, gate_burst: int)
     result.skipped = (
         "no way to keep a request in flight at this target: real Wolkvox answers too fast to "
         "provoke the gate safely. Against a wolkvox-mock fake on this machine the control plane "
-        "is used automatically; elsewhere, --gate-burst N tries N concurrent read-only calls "
-        "(each counts against the quota; a miss is inconclusive)"
+        "is used automatically; elsewhere, --gate-burst 3 sends 3 concurrent read-only calls "
+        "(3 uses of the quota; they fill the token's simultaneous-request slots meanwhile, so it is "
+        "not run unasked). All admitted while certainly in flight together: the gate is missing"
     )
     return result
