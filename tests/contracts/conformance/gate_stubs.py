@@ -79,9 +79,12 @@ def slow_stub(token: str, limit: int | None) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    started = threading.Event()
-    while not server.started and thread.is_alive():
-        started.wait(0.01)
+    pause = threading.Event()
+    for _ in range(1000):  # at most 10 s
+        if server.started or not thread.is_alive():
+            break
+        pause.wait(0.01)
+    assert server.started, "the stub did not start"
     try:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
