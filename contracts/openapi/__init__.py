@@ -31,8 +31,8 @@ from typing import Any, Literal
 import yaml
 
 from wolkvox_mock.contracts.catalogue import Catalogue, ErrorSpec, FieldSpec, OperationSpec, load_catalogue
-from wolkvox_mock.contracts.openapi_binding import matching_apis
-from wolkvox_mock.contracts.openapi_examples import error_example, request_example, sample, success_example
+from wolkvox_mock.contracts.openapi.binding import matching_apis
+from wolkvox_mock.contracts.openapi.examples import error_example, request_example, sample, success_example
 from wolkvox_mock.contracts.protocol import SERVER_HEADER, TOKEN_HEADER
 from wolkvox_mock.contracts.schemas import (
     PIPELINE_ERRORS,
