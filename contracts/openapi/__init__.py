@@ -396,8 +396,16 @@ def openapi_document(
     }
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value shared by two places twice, not as a YAML anchor and alias (``&id001``):
+    some OpenAPI tools do not follow aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render_document(document: Mapping[str, Any], fmt: Format = "json") -> str:
     """The document as JSON (indented) or YAML text."""
     if fmt == "yaml":
-        return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=110)
+        return yaml.dump(dict(document), Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=110)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
