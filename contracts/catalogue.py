@@ -142,6 +142,8 @@ class OperationSpec:
     counts_quota: bool = True
     #: Whether the operation still answers while the module is disabled (enable_module does).
     while_module_disabled: bool = False
+    #: Optional fields of which at least one must be present and non-blank (edit_licenses).
+    requires_one_of: tuple[str, ...] = ()
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
     #: Whether an empty body is read as ``{}`` (delete_campaign's old form sends none).
@@ -223,6 +225,7 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
         errors=tuple(raw.pop("errors", ())),
         sources=tuple(raw.pop("sources", ())),
         notes=tuple(raw.pop("notes", ())),
+        requires_one_of=tuple(raw.pop("requires_one_of", ())),
         **raw,
     )
 

@@ -31,6 +31,7 @@ RANKS = {
     "wolkvox_mock.contracts.campaign_strategies": 2,
     "wolkvox_mock.contracts.client": 2,
     "wolkvox_mock.contracts.conformance": 3,
+    "wolkvox_mock.contracts.openapi": 3,
     "wolkvox_mock.settings": 10,
     "wolkvox_mock.state": 11,
     "wolkvox_mock.faults": 12,

@@ -42,6 +42,7 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ),
     ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
     ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
+    ("A 405 carries an Allow header naming the operation's methods (RFC 9110)", "I", "docs/openapi.md"),
     (
         "One request in flight per token by default (a setting; the 403 names it)",
         "I",

@@ -185,7 +185,8 @@ class ApiEndpoint:
             # Journal before sending: a client that has its answer finds the call journaled.
             error = body.get("error") if isinstance(body, dict) else None
             journaled = self._journal(call, status, started, hint, error)
-            await self._send(call, receive, send, *render(status, body, hint))
+            status, headers, payload = render(status, body, hint)
+            await self._send(call, receive, send, status, self._allow(call, status, headers), payload)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
@@ -197,6 +198,16 @@ class ApiEndpoint:
                 self._journal(call, status, started, hint)
             if call.admitted:
                 self.fake.gate.release(call.token)
+
+    def _allow(
+        self, call: Call, status: int, headers: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        """A 405 names the operation's methods in ``Allow``, as RFC 9110 requires (ours: Wolkvox's
+        405 is not public; docs/openapi.md#where-schemathesis-and-wolkvox-disagree)."""
+        spec = self.catalogue.operation(call.family, call.api) if status == 405 else None
+        if spec is None:
+            return headers
+        return [*headers, (b"allow", ", ".join(spec.methods).encode())]
 
     async def _send(
         self,
