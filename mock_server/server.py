@@ -16,6 +16,7 @@ import uvicorn
 from wolkvox_mock.app import WolkvoxApp
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.http_protocol import MAX_HEAD_BYTES, WolkvoxHttpProtocol
 
 __all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
 
@@ -53,15 +54,18 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         "server_header": False,
         "lifespan": "off",
         "timeout_keep_alive": 5,
-        # h11, even when httptools is installed (uvicorn[standard] would pick it): the limits
-        # and the HTTP-layer answers below are h11's, and the ones the tests pin down.
-        "http": "h11",
+        # The fastest stack uvicorn has here: llhttp (httptools) and uvloop, about 2.5 times
+        # the throughput of h11 on asyncio (bench/RESULTS.md). The protocol class keeps h11's
+        # head-size bound and h11's answers for what llhttp refuses (its docstring says how).
+        "http": WolkvoxHttpProtocol,
+        # "auto" is uvloop, a dependency wherever it builds (not on Windows: asyncio there).
+        "loop": "auto",
         # No WebSocket implementation: an "Upgrade: websocket" request is then served as
         # plain HTTP (a Wolkvox envelope) instead of reaching the app as a websocket scope.
         "ws": "none",
-        # Largest header block (request line and headers) h11 buffers: beyond it the request
-        # gets uvicorn's 400 before the app runs. It bounds memory, not time.
-        "h11_max_incomplete_event_size": 64 * 1024,
+        # For the connections handed over to h11 (a first request llhttp refuses): the same
+        # bound on the header block as WolkvoxHttpProtocol's. It bounds memory, not time.
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         # X-Forwarded-For is believed from a proxy on this machine only, whatever
         # FORWARDED_ALLOW_IPS says: the control plane trusts loopback clients, and with "*"
         # any client could claim to be 127.0.0.1.
@@ -70,7 +74,7 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         # A held or hanging request must not keep stop() or Ctrl-C waiting for ever.
         "timeout_graceful_shutdown": _GRACEFUL_SHUTDOWN_SECONDS,
         # Deliberately unset: limit_concurrency (uvicorn answers 503 beyond it, a 5xx the fake
-        # never gives) and a header-read timeout (h11 has none: a client that stalls holds
+        # never gives) and a header-read timeout (uvicorn has none: a client that stalls holds
         # only its own connection; the event loop keeps serving the others).
     }
     options.update(overrides)
