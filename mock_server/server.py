@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import logging
-import re
+import copy
 import socket
 import threading
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote
 
 import uvicorn
+import uvicorn.config
 
+from wolkvox_mock.access_log import ACCESS_FORMATTER, tune_access_logger
 from wolkvox_mock.app import WolkvoxApp
-from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.http_protocol import MAX_HEAD_BYTES, WolkvoxHttpProtocol
 
@@ -78,35 +77,15 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         # only its own connection; the event loop keeps serving the others).
     }
     options.update(overrides)
+    if options.get("access_log") and "log_config" not in options:
+        # uvicorn's logging, with an access-line formatter that costs little (access_log.py).
+        log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+        log_config["formatters"]["access"] = ACCESS_FORMATTER
+        options["log_config"] = log_config
     config = uvicorn.Config(app, **options)
     # After Config(): it (re)configures logging, which keeps a logger's filters.
-    _mask_access_log()
+    tune_access_logger()
     return config
-
-
-class _MaskTokens(logging.Filter):
-    """Masks tokens in uvicorn's access log lines, as the journal does: the control plane
-    takes a token in its URL (``/holds/{token}``, ``/requests?token=``), and clients put one
-    in the query string by mistake."""
-
-    _TOKEN_IN_URL = re.compile(r"(/holds/|[?&;](?:token|wolkvox[-_]?token)=)([^/?&;#\s]+)", re.IGNORECASE)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        # uvicorn logs (client, method, path and query, HTTP version, status).
-        args = record.args
-        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
-            path = self._TOKEN_IN_URL.sub(lambda m: m.group(1) + mask_token(unquote(m.group(2))), args[2])
-            record.args = (*args[:2], path, *args[3:])
-        return True
-
-
-_ACCESS_MASK = _MaskTokens()
-
-
-def _mask_access_log() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if _ACCESS_MASK not in access.filters:
-        access.addFilter(_ACCESS_MASK)
 
 
 class LiveServer:
