@@ -62,8 +62,8 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self._app_state = app_state
-        # Bytes of the head being read: exact for complete parts, raw while incomplete.
-        self._head_bytes = 0
+        # Raw bytes received while a head is incomplete (its size is counted exactly once
+        # it is complete, in on_headers_complete).
         self._raw_head_bytes = 0
         self._in_head = True
         # Everything received until the first head is complete: what h11 is handed on a fallback.
@@ -105,30 +105,16 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         h11.connection_made(self.transport)
         h11.data_received(data)
 
-    # -- parser callbacks: count the head ------------------------------------------------
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._head_bytes = 0
-
-    def on_url(self, url: bytes) -> None:
-        self._count(len(url))
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(name) + len(value) + _LINE_OVERHEAD)
-        super().on_header(name, value)
-
-    def _count(self, size: int) -> None:
-        self._head_bytes += size
-        if self._head_bytes > MAX_HEAD_BYTES:
-            raise _HeadTooLarge
-
     def on_headers_complete(self) -> None:
+        # The head's size, counted here once rather than in a callback per header line.
+        size, host = len(self.url), False
+        for name, value in self.headers:
+            size += len(name) + len(value) + _LINE_OVERHEAD
+            host = host or name == b"host"
+        if size > MAX_HEAD_BYTES:
+            raise _HeadTooLarge
         version = self.parser.get_http_version()
-        if version not in _HTTP1 or (
-            version == "1.1" and not any(name == b"host" for name, _ in self.headers)
-        ):
+        if version not in _HTTP1 or (version == "1.1" and not host):
             raise _NotLikeH11
         # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
         # host:port is not a URL httptools parses), and then h11 should answer instead.

@@ -43,6 +43,8 @@ class TokenGate:
         self._peak: dict[str, int] = {}
         self._held: dict[str, list[_Waiter]] = {}
         self._watchers: list[_Watcher] = []
+        # Threads blocked in wait_for: every admission and release notifies only when one is.
+        self._sleepers = 0
 
     # -- admission -------------------------------------------------------------------------
 
@@ -130,7 +132,11 @@ class TokenGate:
         Do not call it from the event loop that serves the fake: use ``wait_for_async``.
         """
         with self._cond:
-            return self._cond.wait_for(lambda: predicate(self), timeout)
+            self._sleepers += 1
+            try:
+                return self._cond.wait_for(lambda: predicate(self), timeout)
+            finally:
+                self._sleepers -= 1
 
     async def wait_for_async(self, predicate: Callable[[TokenGate], bool], timeout: float = 5.0) -> bool:
         """Await until ``predicate(gate)`` holds; False on timeout."""
@@ -159,7 +165,10 @@ class TokenGate:
 
     def _changed(self) -> None:
         # Called with the lock held (re-entrant, so predicates may use the accessors).
-        self._cond.notify_all()
+        if self._sleepers:
+            self._cond.notify_all()
+        if not self._watchers:
+            return
         ready = [w for w in self._watchers if w[2]()]
         for w in ready:
             self._watchers.remove(w)

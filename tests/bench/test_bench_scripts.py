@@ -72,7 +72,7 @@ def test_report_states_the_machine_and_every_goal() -> None:
     assert "- machine: test" in report
     assert "| live fake / bare >= 0.6 (journal on; req/s, median of rounds) | 0.75 | yes |" in report
     assert "| live fake / bare >= 0.6 (journal on; server CPU per request) | 0.75 | yes |" in report
-    assert "| in-process ASGITransport <= 3 × static respx | 1.50 | yes |" in report
+    assert "| in-process ASGITransport <= 1.5 × static respx | 1.50 | yes |" in report
     assert "| 100,000 interactions <= 100 MB (RSS growth; process total 120.0 MB) | 80.0 MB | yes |" in report
     assert "| 100,001 | 40.0 MB | 120.0 MB | 80.0 MB | 839 | 10,000 / 10,000 |" in report
 

@@ -148,7 +148,9 @@ def test_targets_no_route_matches_get_an_envelope(server: LiveServer, line: str)
 def test_an_absolute_form_target_reaches_the_endpoint_it_names(server: LiveServer) -> None:
     """RFC 9112 (section 3.2.2): a server must accept the absolute-form; llhttp reads its path,
     so the call is the one the URL names (h11 passed the whole URL on as the path: 404)."""
-    data = f"POST http://wv0001.wolkvox.com{ADD_INTERACTION} HTTP/1.1\r\nhost: x\r\nwolkvox-token: {TOKEN}\r\n"
+    data = (
+        f"POST http://wv0001.wolkvox.com{ADD_INTERACTION} HTTP/1.1\r\nhost: x\r\nwolkvox-token: {TOKEN}\r\n"
+    )
     body = json.dumps(VALID_INTERACTION).encode()
     answer = _exchange(server, WireCase("POST", f"{data}content-length: {len(body)}\r\n\r\n".encode() + body))
     assert answer.status == 201
