@@ -45,7 +45,7 @@ from wolkvox_mock.contracts.protocol import FAULT_HEADER, SERVER_HEADER, TOKEN_H
 from wolkvox_mock.faults.header import parse_fault_header
 from wolkvox_mock.faults.model import Effect, FaultError
 from wolkvox_mock.faults.transport import damage_json, reset_connection, send_truncated
-from wolkvox_mock.handlers import HANDLERS, Handler, HandlerContext, Success, UploadedFile
+from wolkvox_mock.handlers import HANDLERS, HandlerContext, Success, UploadedFile
 from wolkvox_mock.pipeline.request import (
     coerce_fields,
     missing_token_hint,
@@ -107,11 +107,11 @@ def _hot_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class _Route:
-    """What the pipeline needs of one implemented operation, looked up once per (family, api)
-    instead of on every call: its spec, its handler, its own body limit, the journal's path."""
+    """What the pipeline needs of one operation of the catalogue, looked up once per (family,
+    api) instead of on every call: its spec, its own body limit, the journal's path. (Its
+    handler is looked up on every call: HANDLERS is a registry tests may patch.)"""
 
     spec: OperationSpec
-    handler: Handler
     own_body_limit: int
     query_spec: OperationSpec | None
     path: str
@@ -184,12 +184,10 @@ class ApiEndpoint:
         route = self._routes.get((family, api))
         if route is None:
             spec = self.catalogue.operation(family, api)
-            handler = HANDLERS.get((family, api))
-            if spec is None or handler is None:
+            if spec is None:
                 return None
             route = self._routes[(family, api)] = _Route(
                 spec=spec,
-                handler=handler,
                 own_body_limit=spec.max_body_bytes or 0,
                 query_spec=_query_spec(spec) if spec.query else None,
                 path=f"/api/v2/{family}.php",
@@ -281,11 +279,19 @@ class ApiEndpoint:
         spec = self._resolve(call)
         self._authenticate(call)
         self._admit(call, spec)
-        await self._in_flight(call, receive)
+        # Awaited only when there is something to wait for: most calls have no latency, no
+        # fault and no hold, and then need no coroutine (nor the multipart parser's).
+        waits = self._waits(call)
+        if waits is not None:
+            await self._in_flight(call, receive, *waits)
         self._inject(call)
         if call.body_too_large:
             raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
-        return await self._execute(call, spec)
+        files: list[UploadedFile] = []
+        fields: dict[str, Any] | None = None
+        if spec.body == "multipart":
+            fields, files = await parse_multipart(call.body, call.headers)
+        return self._execute(call, spec, fields, files)
 
     def _body_limit(self, call: Call) -> int:
         """The settings' body limit, raised for operations that take large uploads."""
@@ -293,11 +299,10 @@ class ApiEndpoint:
         return max(self.fake.settings.max_body_bytes, own)
 
     def _resolve(self, call: Call) -> OperationSpec:
-        if call.route is None:
-            spec = self.catalogue.operation(call.family, call.api)
+        if call.route is None or (call.family, call.api) not in HANDLERS:
             hint = (
                 None
-                if spec is None
+                if call.route is None
                 else f"{call.family}.php?api={call.api} is not implemented by wolkvox-mock yet"
             )
             raise WolkvoxAPIError.from_catalogue("unknown_api", hint=hint)
@@ -376,12 +381,16 @@ class ApiEndpoint:
             with fake.lock:
                 State.count_use(record, today)
 
-    async def _in_flight(self, call: Call, receive: Receive) -> None:
+    def _waits(self, call: Call) -> tuple[float, float] | None:
+        """The call's delay and hang, in seconds; None when it has nothing to wait for."""
         effect = call.effect
         delay = self.fake.settings.latency_for(call.api) + (effect.latency if effect else 0.0)
         hang = effect.hang_seconds if effect and effect.transport == "hang" else 0.0
         if delay <= 0 and not hang and not self.fake.gate.is_held(call.token):
-            return
+            return None
+        return delay, hang
+
+    async def _in_flight(self, call: Call, receive: Receive, delay: float, hang: float) -> None:
         waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay, hang))
         watching = asyncio.ensure_future(wait_disconnect(receive))
         done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
@@ -412,17 +421,16 @@ class ApiEndpoint:
                 **_fault_values(call, effect, self.fake.settings),
             )
 
-    async def _execute(self, call: Call, spec: OperationSpec) -> Success:
+    def _execute(
+        self, call: Call, spec: OperationSpec, fields: dict[str, Any] | None, files: list[UploadedFile]
+    ) -> Success:
         assert call.op is not None
         payload: dict[str, Any] = {}
-        files: list[UploadedFile] = []
         route = call.route
         assert route is not None
-        content_type = call.hot.get("content-type", "")
         if spec.body == "json":
-            payload = coerce_fields(spec, parse_json_object(call.body, content_type))
-        elif spec.body == "multipart":
-            fields, files = await parse_multipart(call.body, call.headers)
+            payload = coerce_fields(spec, parse_json_object(call.body, call.hot.get("content-type", "")))
+        elif fields is not None:  # multipart, parsed by the caller
             payload = coerce_fields(spec, fields)
         if route.query_spec is not None:
             payload.update(coerce_fields(route.query_spec, dict(call.query)))
@@ -437,7 +445,7 @@ class ApiEndpoint:
             files=files,
         )
         with self.fake.lock:
-            return route.handler(ctx)
+            return HANDLERS[(spec.family, spec.api)](ctx)
 
     def _journal(
         self, call: Call, status: int, started: float, hint: str | None, error: object = None
