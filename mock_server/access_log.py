@@ -5,13 +5,17 @@ cost about as much as the fake's whole pipeline (bench/RESULTS.md): its formatte
 record and looks the status phrase up in ``http.HTTPStatus``, ``logging`` walks the stack to
 find the caller of every record, and the token mask ran a regular expression on every path.
 Here the same line (``INFO:     127.0.0.1:50000 - "POST /api/v2/... HTTP/1.1" 201 Created``)
-is built with one f-string, the caller is not looked up (the line names none), and the mask
-runs only on paths that can hold a token. The logger, its level and its handlers stay
-uvicorn's: a handler attached to ``uvicorn.access`` still receives every record.
+is built with one f-string, the caller is not looked up (the line names none), the mask runs
+only on paths that can hold a token, and the stream is flushed at most every
+``FLUSH_SECONDS`` rather than after every line (one write for many lines to a file or a pipe;
+a terminal still shows each line at once, its stream being line-buffered). The logger, its
+level and its handlers stay uvicorn's: a handler attached to ``uvicorn.access`` still
+receives every record.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http
 import logging
 import re
@@ -21,10 +25,21 @@ from urllib.parse import unquote
 
 from wolkvox_mock.contracts.protocol import mask_token
 
-__all__ = ["ACCESS_FORMATTER", "AccessFormatter", "MaskTokens", "tune_access_logger"]
+__all__ = [
+    "ACCESS_FORMATTER",
+    "ACCESS_HANDLER_CLASS",
+    "FLUSH_SECONDS",
+    "AccessFormatter",
+    "BatchedStreamHandler",
+    "MaskTokens",
+    "tune_access_logger",
+]
 
-#: For uvicorn's ``log_config``: the access handler's formatter.
+#: For uvicorn's ``log_config``: the access handler's formatter and class.
 ACCESS_FORMATTER = {"()": "wolkvox_mock.access_log.AccessFormatter"}
+ACCESS_HANDLER_CLASS = "wolkvox_mock.access_log.BatchedStreamHandler"
+#: The longest an access line waits in the stream's buffer.
+FLUSH_SECONDS = 0.05
 
 
 @cache
@@ -44,6 +59,37 @@ class AccessFormatter(logging.Formatter):
             client, method, path, version, status = args
             return f'{record.levelname + ":":<10}{client} - "{method} {path} HTTP/{version}" {status} {_phrase(status)}'
         return super().format(record)  # not uvicorn's access record: the usual way
+
+
+class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A StreamHandler that flushes once per batch of lines: on the event loop that logs, at
+    most ``FLUSH_SECONDS`` after the first line of the batch; from any other thread, at once."""
+
+    def __init__(self, stream: Any = None) -> None:
+        super().__init__(stream)
+        self._flush_pending = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.stream.write(self.format(record) + self.terminator)
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+            return
+        if self._flush_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on an event loop: nothing will flush later
+            self.flush()
+            return
+        self._flush_pending = True
+        loop.call_later(FLUSH_SECONDS, self._flush_batch)
+
+    def _flush_batch(self) -> None:
+        self._flush_pending = False
+        self.flush()
 
 
 class MaskTokens(logging.Filter):

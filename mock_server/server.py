@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 import uvicorn.config
 
-from wolkvox_mock.access_log import ACCESS_FORMATTER, tune_access_logger
+from wolkvox_mock.access_log import ACCESS_FORMATTER, ACCESS_HANDLER_CLASS, tune_access_logger
 from wolkvox_mock.app import WolkvoxApp
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.http_protocol import MAX_HEAD_BYTES, WolkvoxHttpProtocol
@@ -81,6 +81,7 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         # uvicorn's logging, with an access-line formatter that costs little (access_log.py).
         log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
         log_config["formatters"]["access"] = ACCESS_FORMATTER
+        log_config["handlers"]["access"]["class"] = ACCESS_HANDLER_CLASS
         options["log_config"] = log_config
     config = uvicorn.Config(app, **options)
     # After Config(): it (re)configures logging, which keeps a logger's filters.
