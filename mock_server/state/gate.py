@@ -38,7 +38,8 @@ class TokenGate:
 
     def __init__(self) -> None:
         # Re-entrant: test predicates read the gate through its locked accessors.
-        self._cond = threading.Condition(threading.RLock())
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._in_flight: dict[str, int] = {}
         self._peak: dict[str, int] = {}
         self._held: dict[str, list[_Waiter]] = {}
@@ -50,7 +51,7 @@ class TokenGate:
 
     def try_acquire(self, token: str, limit: int) -> bool:
         """Admit one request of ``token`` if fewer than ``limit`` are in flight."""
-        with self._cond:
+        with self._lock:  # the Condition's own lock, without its Python-level wrapper
             current = self._in_flight.get(token, 0)
             if current >= limit:
                 return False
@@ -61,7 +62,7 @@ class TokenGate:
 
     def release(self, token: str) -> None:
         """Free the slot of one admitted request of ``token``."""
-        with self._cond:
+        with self._lock:  # the Condition's own lock, without its Python-level wrapper
             left = self._in_flight.get(token, 0) - 1
             if left > 0:
                 self._in_flight[token] = left
@@ -88,7 +89,9 @@ class TokenGate:
 
     def is_held(self, token: str) -> bool:
         """Whether ``token`` is on hold."""
-        with self._cond:
+        if not self._held:  # no hold at all, the usual case: no lock needed to say so
+            return False
+        with self._lock:
             return token in self._held
 
     def held_count(self, token: str) -> int:
