@@ -48,9 +48,12 @@ fuzz: $(STAMP)
 
 # Benchmarks (bench/): wrk comes from Debian and is installed on first use; the report is
 # printed and written to bench/RESULTS.md. ARGS="--quick" for a fast smoke run.
+# PEERS_DIR: the folder of the peers rig (peers.sh: bare Starlette, WireMock and ours under wrk);
+# without it that part is skipped, with a message.
+PEERS_DIR ?=
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
-	$(BIN)/python -m bench.run $(ARGS)
+	PEERS_DIR="$(PEERS_DIR)" $(BIN)/python -m bench.run $(ARGS)
 	$(BIN)/python -m bench.plugin_startup --append bench/RESULTS.md
 
 clean:

@@ -12,7 +12,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,6 +45,8 @@ _FORMATTER = string.Formatter()
 DATA_DIR = Path(__file__).parent / "data"
 
 
+# Cached: the fake renders a catalogued message on every refusal, from a few dozen templates.
+@lru_cache(maxsize=1024)
 def _placeholders(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 

@@ -41,6 +41,8 @@ RANKS = {
     "wolkvox_mock.control": 16,
     "wolkvox_mock.app": 17,
     "wolkvox_mock.server": 18,
+    "wolkvox_mock.http_protocol": 18,
+    "wolkvox_mock.access_log": 18,
     "wolkvox_mock.testing": 19,
     "wolkvox_mock.serving": 19,
     "wolkvox_mock.pytest_plugin": 20,

@@ -73,6 +73,12 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ),
     ("transport=invalid_json prints a PHP warning before the JSON", "I", "none public"),
     (
+        "A live fake's HTTP layer: a head over 64 KiB or bytes that are not HTTP/1.1 get a plain-text 400; "
+        "an absolute-form target reaches the operation it names",
+        "I",
+        "docs/reliability.md (Wolkvox's front server is not public)",
+    ),
+    (
         "wolkvox-mock serve keeps each call in flight 0.2-0.4 s by default (seeded jitter); "
         "--latency 0 answers at once; the fixtures are fast unless asked",
         "I",
