@@ -49,8 +49,9 @@ fuzz: $(STAMP)
 # Benchmarks (bench/): wrk comes from Debian and is installed on first use; the report is
 # printed and written to bench/RESULTS.md. ARGS="--quick" for a fast smoke run.
 # PEERS_DIR: the folder of the peers rig (peers.sh: bare Starlette, WireMock and ours under wrk);
-# without it that part is skipped, with a message.
-PEERS_DIR ?=
+# by default the team's rig beside this checkout, when it is there; without one that part is
+# skipped, with a message.
+PEERS_DIR ?= $(wildcard $(abspath $(CURDIR)/..)/shared/bench-peers)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
 	PEERS_DIR="$(PEERS_DIR)" $(BIN)/python -m bench.run $(ARGS)
