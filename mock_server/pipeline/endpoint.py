@@ -55,7 +55,7 @@ from wolkvox_mock.pipeline.request import (
 )
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
-from wolkvox_mock.state.journal import JournalEntry
+from wolkvox_mock.state.journal import Exchange, JournalEntry
 from wolkvox_mock.state.models import Operation, State
 
 if TYPE_CHECKING:
@@ -98,6 +98,7 @@ class Call:
     api: str
     headers: Headers
     query: QueryParams
+    raw_query: bytes = b""
     body: bytes = b""
     body_too_large: bool = False
     server: str = ""
@@ -163,14 +164,16 @@ class ApiEndpoint:
             api="",
             headers=Headers(scope=scope),
             query=self._query(scope.get("query_string", b"")),
+            raw_query=scope.get("query_string", b""),
         )
         call.api = call.query.get("api", "")
         status, hint, journaled = 0, None, False
         try:
             status, body, hint = await self._answer(call, receive)
+            answer = render(status, body, hint)
             # Journal before sending: a client that has its answer finds the call journaled.
-            journaled = self._journal(call, status, started, hint, body.get("error"))
-            await self._send(call, receive, send, *render(status, body, hint))
+            journaled = self._journal(call, status, started, hint, body.get("error"), answer)
+            await self._send(call, receive, send, *answer)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
@@ -384,9 +387,24 @@ class ApiEndpoint:
             return HANDLERS[(spec.family, spec.api)](ctx)
 
     def _journal(
-        self, call: Call, status: int, started: float, hint: str | None, error: object = None
+        self,
+        call: Call,
+        status: int,
+        started: float,
+        hint: str | None,
+        error: object = None,
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None,
     ) -> bool:
-        """Record the call in the journal; True, so callers can note that it is done."""
+        """Record the call, and its whole exchange, in the journal; True, so callers can note
+        that it is done."""
+        # References only (the inspector masks and decodes when it is asked for one).
+        exchange = Exchange.capture(
+            call.raw_query,
+            call.headers.raw,
+            call.body,
+            None if answer is None else answer[1],
+            b"" if answer is None else answer[2],
+        )
         self.fake.journal.append(
             JournalEntry(
                 time=self.fake.clock.now().isoformat(),
@@ -400,6 +418,7 @@ class ApiEndpoint:
                 error=error if isinstance(error, str) else None,
                 hint=hint,
                 fault=call.effect.describe() if call.effect else None,
-            )
+            ),
+            exchange,
         )
         return True
