@@ -31,7 +31,7 @@ from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.control.routes import ControlError, Op, fake_of, ok
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.state.journal import JournalEntry
-from wolkvox_mock.state.models import Operation, RoutingPoint, State
+from wolkvox_mock.state.models import Interaction, Operation, RoutingPoint, State
 
 __all__ = ["BATCH", "OPS", "TICK", "snapshot"]
 
@@ -101,7 +101,13 @@ async def catalogue(request: Request) -> Response:
     """The api names and error keys the inspector offers in its filters and fault form."""
     cat = load_catalogue()
     apis = sorted({api for _, api in cat.operations})
-    return ok({"apis": apis, "errors": sorted(cat.errors), "transports": ["reset", "truncate", "invalid_json", "hang"]})
+    return ok(
+        {
+            "apis": apis,
+            "errors": sorted(cat.errors),
+            "transports": ["reset", "truncate", "invalid_json", "hang"],
+        }
+    )
 
 
 def snapshot(fake: WolkvoxFake) -> dict[str, Any]:
@@ -110,10 +116,7 @@ def snapshot(fake: WolkvoxFake) -> dict[str, Any]:
     with fake.lock:
         operations = [_operation(fake, op) for op in fake.state.operations.values()]
         interactions = fake.state.interactions
-        recent = [
-            {"id": i.id, "time": i.time, "server": i.server, "token": i.token, "rp_id": i.rp_id, "agent_id": i.agent_id}
-            for i in interactions[-RECENT_INTERACTIONS:][::-1]
-        ]
+        recent = [_interaction(i) for i in interactions[-RECENT_INTERACTIONS:][::-1]]
         count = len(interactions)
     return {
         "now": fake.now().isoformat(),
@@ -129,6 +132,18 @@ def snapshot(fake: WolkvoxFake) -> dict[str, Any]:
             "size": fake.journal.maxlen,
             "exchanges": fake.journal.exchanges_kept,
         },
+    }
+
+
+def _interaction(i: Interaction) -> dict[str, Any]:
+    # Without the fields: the page lists who got what, not the messages.
+    return {
+        "id": i.id,
+        "time": i.time,
+        "server": i.server,
+        "token": i.token,
+        "rp_id": i.rp_id,
+        "agent_id": i.agent_id,
     }
 
 

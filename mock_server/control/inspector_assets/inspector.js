@@ -184,7 +184,7 @@
       const tz = zones[e.server] || "UTC";
       $("detail-h").textContent = `${e.method} ${e.api || e.path} → ${e.status}`;
       const host = x ? (x.request_headers.find(([k]) => k === "host") || [])[1] : "";
-      const url = `${host ? `http://${host}` : ""}${e.path}${x && x.query ? `?${x.query}` : ""}`;
+      const url = `${host ? `${location.protocol}//${host}` : ""}${e.path}${x && x.query ? `?${x.query}` : ""}`;
       box.append(list([
         ["time", when(e.time, tz)], ["method", e.method], ["URL", url], ["server", e.server],
         ["token", e.token], ["status", e.status], ["duration", `${e.duration_ms} ms`],
