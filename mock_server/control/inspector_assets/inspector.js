@@ -16,7 +16,7 @@
   let dirty = false;
   let timer = null;
   let lastRender = 0;
-  let opener = null; // the row whose exchange the dialog shows
+  let opener = null; // the seq of the row whose exchange the dialog shows
 
   const esc = (v) =>
     String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -171,8 +171,8 @@
     frag.append(pre);
     return frag;
   }
-  async function openExchange(seq, row) {
-    opener = row;
+  async function openExchange(seq) {
+    opener = seq;
     const res = await fetch(`${base}/inspector/requests/${seq}`);
     const data = await res.json();
     const box = $("detail-body");
@@ -333,17 +333,18 @@
     const tbody = document.querySelector("#journal tbody");
     tbody.addEventListener("click", (event) => {
       const tr = event.target.closest("tr[data-seq]");
-      if (tr) openExchange(tr.dataset.seq, tr);
+      if (tr) openExchange(tr.dataset.seq);
     });
     tbody.addEventListener("keydown", (event) => {
       const tr = event.target.closest("tr[data-seq]");
       if (!tr) return;
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openExchange(tr.dataset.seq, tr); }
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openExchange(tr.dataset.seq); }
       if (event.key === "ArrowDown") { event.preventDefault(); tr.nextElementSibling?.focus(); }
       if (event.key === "ArrowUp") { event.preventDefault(); tr.previousElementSibling?.focus(); }
     });
     $("detail-close").addEventListener("click", () => $("detail").close());
-    $("detail").addEventListener("close", () => opener?.isConnected && opener.focus());
+    // Back to the row (redrawn since, maybe: found again by its seq).
+    $("detail").addEventListener("close", () => document.querySelector(`#journal tr[data-seq="${opener}"]`)?.focus());
   }
 
   async function loadCatalogue() {

@@ -1,0 +1,71 @@
+"""The page keeps up, and stays usable, while the journal grows at full load: entries reach it
+in batches, the table is redrawn a few times a second, never once per request."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import SERVER, TOKEN
+from wolkvox_mock.contracts.protocol import mask_token
+from wolkvox_mock.server import LiveServer
+from wolkvox_mock.state.journal import JournalEntry
+
+pytestmark = pytest.mark.browser
+
+#: Entries appended per second by the flood: far more than the fake serves over a socket.
+FLOOD_RATE = 20_000
+FLOOD_SECONDS = 2.0
+#: The longest the page's main thread may be busy at once while the flood streams.
+MAX_STALL_MS = 500
+
+# Measures, in the page, the longest gap between two 20 ms timer ticks over `ms` milliseconds.
+_STALL = """ms => new Promise(done => {
+  let worst = 0, last = performance.now();
+  const tick = setInterval(() => { const now = performance.now(); worst = Math.max(worst, now - last - 20); last = now; }, 20);
+  setTimeout(() => { clearInterval(tick); done(worst); }, ms);
+})"""
+
+
+def _flood(live: LiveServer, stop: threading.Event) -> None:
+    entry = JournalEntry(
+        time="2026-11-27T10:00:00+00:00",
+        method="POST",
+        path="/api/v2/configuration.php",
+        api="add_interaction",
+        server=SERVER,
+        token=mask_token(TOKEN),
+        status=201,
+        duration_ms=0.3,
+    )
+    journal, step = live.fake.journal, 1 / FLOOD_RATE * 100
+    while not stop.is_set():
+        for _ in range(100):
+            journal.append(entry)
+        time.sleep(step)
+
+
+def test_the_page_stays_responsive_while_the_journal_floods(page: Page, live: LiveServer) -> None:
+    stop = threading.Event()
+    started = time.perf_counter()
+    flooding = threading.Thread(target=_flood, args=(live, stop), daemon=True)
+    flooding.start()
+    try:
+        expect(page.locator("#journal tbody tr")).to_have_count(300)  # capped at the newest 300
+        worst = page.evaluate(_STALL, FLOOD_SECONDS * 1000)
+        # Usable meanwhile: a filter applies and a row opens.
+        page.fill("#f-status", "5xx")
+        expect(page.locator("#journal tbody tr")).to_have_count(0)
+        page.fill("#f-status", "")
+        page.locator("#journal tbody tr").first.click()
+        expect(page.locator("#detail")).to_be_visible()
+    finally:
+        stop.set()
+        flooding.join()
+    rate = live.fake.journal.last_seq / (time.perf_counter() - started)
+    print(f"journal grew by {rate:,.0f} entries/s; longest main-thread stall: {worst:.0f} ms")
+    assert worst < MAX_STALL_MS
+    expect(page.locator("#skipped")).to_contain_text("requests arrived faster")
