@@ -12,6 +12,7 @@ import click
 import uvicorn
 
 from wolkvox_mock.app import create_app
+from wolkvox_mock.control.app import PREFIX
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state.demo import demo_state
@@ -97,6 +98,7 @@ def _banner(state: State, url: str, default_server: str) -> None:
         token, rp_id = next(iter(default.tokens)), next(iter(default.routing_points))
         click.echo("\nTry it:")
         click.echo("  " + curl_line(url, default.server, token, rp_id))
+    click.echo(f"\nWatch it in a browser: {url}{PREFIX}/inspector")
     click.echo("\nPress Ctrl-C to stop.")
 
 
