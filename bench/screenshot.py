@@ -10,6 +10,7 @@ client (successes, refusals, an injected fault, a hold), opens the page in headl
 from __future__ import annotations
 
 import argparse
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,21 +37,22 @@ REPORTING = "acme-reporting-token"
 
 def _traffic(fake: WolkvoxFake, url: str) -> None:
     """A few calls of each kind, so every part of the page has something to show."""
-    mail = {"from_": "ana@example.com", "to": "soporte", "subject": "Pedido 1042", "body": "¿Dónde está mi pedido?"}
+    mail = {
+        "from_": "ana@example.com",
+        "to": "soporte",
+        "subject": "Pedido 1042",
+        "body": "¿Dónde está mi pedido?",
+    }
     with WolkvoxClient(SERVER, TOKEN, base_url=url) as wolkvox:
         for _ in range(3):
             wolkvox.add_interaction(**mail, rp_id="1")
         fake.add_fault(error="token_busy", api="add_interaction", times=1)
         for rp_id in ("1", "2"):
-            try:
+            with contextlib.suppress(WolkvoxError):  # the page shows it
                 wolkvox.add_interaction(**mail, rp_id=rp_id)
-            except WolkvoxError:
-                pass  # the page shows it
-    with WolkvoxClient(SERVER, "not-a-token-of-this-fake", base_url=url) as stranger:
-        try:
-            stranger.add_interaction(**mail, rp_id="1")
-        except WolkvoxError:
-            pass
+    stranger = WolkvoxClient(SERVER, "not-a-token-of-this-fake", base_url=url)
+    with stranger, contextlib.suppress(WolkvoxError):
+        stranger.add_interaction(**mail, rp_id="1")
     fake.add_fault(latency=[0.1, 0.3], api="token_info", probability=0.5, seed=7)
     fake.add_maintenance(SERVER, daily="02:00-03:00")
     fake.hold(REPORTING)

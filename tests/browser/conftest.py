@@ -21,6 +21,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1366, "height": 768}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last (in each xdist worker too): Playwright's sync API leaves its event
+    loop set as the thread's running loop while the session's browser lives, and an asyncio or
+    anyio test after it in the same process could not start its own."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():

@@ -17,6 +17,8 @@
   let timer = null;
   let lastRender = 0;
   let opener = null; // the seq of the row whose exchange the dialog shows
+  // Counters, for the tests and the curious (window.inspectorStats in the console).
+  const stats = (window.inspectorStats = { messages: 0, entries: 0, renders: 0 });
 
   const esc = (v) =>
     String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -105,6 +107,7 @@
     if (!dirty || $("f-pause").checked) return;
     dirty = false;
     lastRender = performance.now();
+    stats.renders++;
     const f = filters();
     const out = [];
     let matching = 0;
@@ -130,6 +133,8 @@
     timer = setTimeout(() => requestAnimationFrame(render), wait);
   }
   function addEntries(data) {
+    stats.messages++;
+    stats.entries += data.entries.length;
     for (const r of data.entries) {
       r.text = [r.method, r.path, r.api, r.server, r.token, r.status, r.error, r.hint, r.fault].join(" ").toLowerCase();
       rows.push(r);
