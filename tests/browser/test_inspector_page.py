@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.conftest import TOKEN, VALID_INTERACTION
 from wolkvox_mock.contracts import WolkvoxClient, WolkvoxError
 from wolkvox_mock.contracts.protocol import mask_token
+from wolkvox_mock.control import inspector
 from wolkvox_mock.server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,36 @@ def test_the_keyboard_opens_and_closes_an_exchange(page: Page, client: WolkvoxCl
     page.keyboard.press("Escape")
     expect(page.locator("#detail")).to_be_hidden()
     expect(rows(page).nth(1)).to_be_focused()  # focus goes back to the row
+
+
+def test_the_rows_are_one_tab_stop(page: Page, client: WolkvoxClient) -> None:
+    for _ in range(3):
+        client.add_interaction(**MAIL)
+    expect(rows(page)).to_have_count(3, timeout=SECOND)
+    page.locator("#clear-journal").focus()
+    page.keyboard.press("Tab")
+    expect(rows(page).first).to_be_focused()  # the newest
+    page.keyboard.press("End")
+    expect(rows(page).nth(2)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(rows(page).nth(2)).not_to_be_focused()  # out of the table, not to the next row
+    expect(page.locator("#journal tbody tr[tabindex='0']")).to_have_count(1)
+
+
+def test_a_reconnecting_stream_resumes_without_repeating_a_row(
+    page: Page, client: WolkvoxClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inspector, "STREAM_SECONDS", 0.5)
+    page.reload()  # streams of half a second from now on: the browser reconnects after each
+    client.add_interaction(**MAIL)
+    expect(rows(page)).to_have_count(1, timeout=SECOND)
+    page.wait_for_function("() => window.inspectorStats.connects >= 2", timeout=5000)
+    client.add_interaction(**MAIL)
+    expect(rows(page)).to_have_count(2, timeout=SECOND)
+    page.wait_for_function("() => window.inspectorStats.connects >= 4", timeout=5000)
+    # Each reconnect sent Last-Event-ID: nothing was sent twice.
+    expect(rows(page)).to_have_count(2)
+    assert page.evaluate("() => window.inspectorStats.entries") == 2
 
 
 def test_a_fault_added_on_the_page_changes_the_next_answer(page: Page, client: WolkvoxClient) -> None:

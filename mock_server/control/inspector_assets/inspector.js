@@ -18,7 +18,7 @@
   let lastRender = 0;
   let opener = null; // the seq of the row whose exchange the dialog shows
   // Counters, for the tests and the curious (window.inspectorStats in the console).
-  const stats = (window.inspectorStats = { messages: 0, entries: 0, renders: 0 });
+  const stats = (window.inspectorStats = { connects: 0, messages: 0, entries: 0, renders: 0 });
 
   const esc = (v) =>
     String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -93,10 +93,11 @@
       && (!f.status || String(r.status).startsWith(f.status))
       && (!f.text || r.text.includes(f.text));
   }
-  function rowHtml(r) {
+  // One tab stop for the whole table (the focused row, else the newest): arrows move between rows.
+  function rowHtml(r, tabStop) {
     const tz = zones[r.server] || "UTC";
     const cls = `s${String(r.status)[0]}`;
-    return `<tr tabindex="0" data-seq="${r.seq}">`
+    return `<tr tabindex="${tabStop ? 0 : -1}" data-seq="${r.seq}">`
       + `<td class="mono" title="${esc(when(r.time, tz))}">${esc(clockTime(r.time, tz))}</td>`
       + `<td>${esc(r.method)}</td><td>${esc(r.api)}</td><td>${esc(r.server)}</td>`
       + `<td class="mono">${esc(r.token)}</td><td class="status ${cls}">${r.status}</td>`
@@ -119,7 +120,8 @@
     }
     const tbody = document.querySelector("#journal tbody");
     const focused = tbody.contains(document.activeElement) ? document.activeElement.dataset.seq : null;
-    tbody.innerHTML = out.map(rowHtml).join("");
+    const stop = out.some((r) => String(r.seq) === focused) ? focused : String(out[0]?.seq);
+    tbody.innerHTML = out.map((r) => rowHtml(r, String(r.seq) === stop)).join("");
     if (focused) tbody.querySelector(`tr[data-seq="${focused}"]`)?.focus({ preventScroll: true });
     $("empty").hidden = rows.length > 0;
     $("count").textContent = `${matching} of ${rows.length}${matching > SHOWN ? `, newest ${SHOWN} shown` : ""}`;
@@ -344,8 +346,14 @@
       const tr = event.target.closest("tr[data-seq]");
       if (!tr) return;
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); openExchange(tr.dataset.seq); }
-      if (event.key === "ArrowDown") { event.preventDefault(); tr.nextElementSibling?.focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); tr.previousElementSibling?.focus(); }
+      const next = { ArrowDown: tr.nextElementSibling, ArrowUp: tr.previousElementSibling,
+        Home: tbody.firstElementChild, End: tbody.lastElementChild }[event.key];
+      if (next) {
+        event.preventDefault();
+        tr.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+      }
     });
     $("detail-close").addEventListener("click", () => $("detail").close());
     // Back to the row (redrawn since, maybe: found again by its seq).
@@ -365,7 +373,7 @@
   function connect() {
     const source = new EventSource(`${base}/inspector/events`);
     const live = $("live");
-    source.addEventListener("open", () => { live.textContent = "live"; live.className = "on"; });
+    source.addEventListener("open", () => { stats.connects++; live.textContent = "live"; live.className = "on"; });
     source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "off"; });
     source.addEventListener("requests", (e) => addEntries(JSON.parse(e.data)));
     source.addEventListener("clear", clearRows);
