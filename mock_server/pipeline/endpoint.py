@@ -55,7 +55,7 @@ from wolkvox_mock.pipeline.request import (
 )
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
-from wolkvox_mock.state.journal import Exchange, JournalEntry
+from wolkvox_mock.state.journal import JournalEntry, RawExchange
 from wolkvox_mock.state.models import Operation, State
 
 if TYPE_CHECKING:
@@ -398,7 +398,7 @@ class ApiEndpoint:
         """Record the call, and its whole exchange, in the journal; True, so callers can note
         that it is done."""
         # References only (the inspector masks and decodes when it is asked for one).
-        exchange = Exchange.capture(
+        exchange: RawExchange = (
             call.raw_query,
             call.headers.raw,
             call.body,

@@ -10,13 +10,14 @@ whatever the traffic.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from wolkvox_mock.contracts.protocol import ADMIN_HEADER, TOKEN_HEADER, mask_token
 
-__all__ = ["BODY_KEPT", "EXCHANGES_KEPT", "Exchange", "Journal", "JournalEntry"]
+__all__ = ["BODY_KEPT", "EXCHANGES_KEPT", "Exchange", "Journal", "JournalEntry", "RawExchange"]
 
 #: How many of the newest entries keep their whole exchange (headers and bodies).
 EXCHANGES_KEPT = 1000
@@ -27,6 +28,11 @@ _SECRET_HEADERS = frozenset({TOKEN_HEADER.encode(), ADMIN_HEADER.encode(), b"aut
 _TOKEN_KEY = TOKEN_HEADER.encode()
 
 RawHeaders = list[tuple[bytes, bytes]]
+#: What the request path hands the journal: query, headers, body, answer headers (None when no
+#: answer was sent) and answer body, as they are (a tuple: the cheapest thing to make per call).
+RawExchange = tuple[bytes, RawHeaders, bytes, RawHeaders | None, bytes]
+# Kept per entry: seq, query, headers, body (cut), body size, answer headers, answer body (cut), size.
+_Kept = tuple[int, bytes, RawHeaders, bytes, int, RawHeaders | None, bytes, int]
 
 
 # Slots: the journal keeps up to ``Settings.journal_size`` entries (10,000 by default).
@@ -78,15 +84,12 @@ class Exchange:
         response_body: bytes = b"",
     ) -> Exchange:
         """An exchange keeping at most ``BODY_KEPT`` bytes of each body."""
-        return cls(
-            query=query,
-            request_headers=headers,
-            request_body=body[:BODY_KEPT],
-            request_size=len(body),
-            response_headers=response_headers,
-            response_body=response_body[:BODY_KEPT],
-            response_size=len(response_body),
-        )
+        return cls._from_kept(_keep(0, (query, headers, body, response_headers, response_body)))
+
+    @classmethod
+    def _from_kept(cls, kept: _Kept) -> Exchange:
+        _, query, headers, body, body_size, response_headers, response_body, response_size = kept
+        return cls(query, headers, body, body_size, response_headers, response_body, response_size)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible copy, secrets masked."""
@@ -112,6 +115,21 @@ class Exchange:
         }
 
 
+def _keep(seq: int, raw: RawExchange) -> _Kept:
+    # Slicing bytes shorter than the cut returns the same object: no copy in the common case.
+    query, headers, body, response_headers, response_body = raw
+    return (
+        seq,
+        query,
+        headers,
+        body[:BODY_KEPT],
+        len(body),
+        response_headers,
+        response_body[:BODY_KEPT],
+        len(response_body),
+    )
+
+
 def _headers(raw: RawHeaders) -> list[list[str]]:
     out = []
     for key, value in raw:
@@ -121,13 +139,19 @@ def _headers(raw: RawHeaders) -> list[list[str]]:
     return out
 
 
+def _seq_of(kept: _Kept) -> int:
+    return kept[0]
+
+
 class Journal:
     """A bounded, thread-safe log of answered requests (oldest dropped first)."""
 
     def __init__(self, maxlen: int = 10_000) -> None:
         self._lock = threading.Lock()
         self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
-        self._exchanges: dict[int, Exchange] = {}
+        # Oldest first, seqs increasing: the deque drops the oldest by itself, and a lookup (a
+        # click in the inspector) bisects it.
+        self._exchanges: deque[_Kept] = deque(maxlen=EXCHANGES_KEPT)
         #: Entries since the last ``clear`` (the control plane's ``total``).
         self.total = 0
         #: The ``seq`` of the newest entry ever appended (never reset).
@@ -135,17 +159,14 @@ class Journal:
         #: How many times the journal was cleared (readers of ``since`` start over when it moves).
         self.generation = 0
 
-    def append(self, entry: JournalEntry, exchange: Exchange | None = None) -> None:
+    def append(self, entry: JournalEntry, exchange: RawExchange | None = None) -> None:
         """Add an entry (and its whole exchange), dropping the oldest when full."""
         with self._lock:
             self._entries.append(entry)
             self.total += 1
             self.last_seq += 1
             if exchange is not None:
-                exchanges = self._exchanges
-                exchanges[self.last_seq] = exchange
-                if len(exchanges) > EXCHANGES_KEPT:
-                    del exchanges[next(iter(exchanges))]  # dicts keep insertion order: the oldest
+                self._exchanges.append(_keep(self.last_seq, exchange))
 
     def entries(self) -> list[JournalEntry]:
         """A snapshot of the entries kept, oldest first."""
@@ -172,7 +193,12 @@ class Journal:
         with self._lock:
             index = len(self._entries) - 1 - (self.last_seq - seq)
             entry = self._entries[index] if 0 <= index < len(self._entries) and seq > 0 else None
-            return entry, self._exchanges.get(seq) if entry is not None else None
+            if entry is None:
+                return None, None
+            kept = self._exchanges
+            at = bisect_left(kept, seq, key=_seq_of)
+            found = at < len(kept) and kept[at][0] == seq
+            return entry, Exchange._from_kept(kept[at]) if found else None
 
     @property
     def exchanges_kept(self) -> int:
@@ -189,7 +215,8 @@ class Journal:
         with self._lock:
             self._entries = deque(self._entries, maxlen=maxlen)
             oldest = self.last_seq - len(self._entries)
-            self._exchanges = {s: x for s, x in self._exchanges.items() if s > oldest}
+            kept = (k for k in self._exchanges if k[0] > oldest)
+            self._exchanges = deque(kept, maxlen=EXCHANGES_KEPT)
 
     def clear(self) -> None:
         """Forget every entry."""

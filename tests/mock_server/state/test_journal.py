@@ -56,10 +56,10 @@ def test_clear_moves_the_generation_and_seqs_go_on() -> None:
 
 def test_find_gives_the_entry_and_its_exchange() -> None:
     journal = Journal()
-    x = Exchange.capture(b"api=add_interaction", [(b"wolkvox-token", TOKEN.encode())], b"{}")
-    journal.append(entry(), x)
+    raw = (b"api=add_interaction", [(b"wolkvox-token", TOKEN.encode())], b"{}", [], b"{}")
+    journal.append(entry(), raw)
     journal.append(entry(api="other"))
-    assert journal.find(1) == (entry(), x)
+    assert journal.find(1) == (entry(), Exchange.capture(*raw))
     found, whole = journal.find(2)
     assert found is not None and found.api == "other" and whole is None
     assert journal.find(0) == (None, None) and journal.find(3) == (None, None)
@@ -67,14 +67,17 @@ def test_find_gives_the_entry_and_its_exchange() -> None:
 
 def test_only_the_newest_exchanges_are_kept() -> None:
     journal = Journal(maxlen=EXCHANGES_KEPT * 2)
-    x = Exchange.capture(b"", [], b"")
-    for _ in range(EXCHANGES_KEPT + 5):
-        journal.append(entry(), x)
+    for n in range(EXCHANGES_KEPT + 5):
+        journal.append(entry(), (str(n + 1).encode(), [], b"", None, b""))
     assert journal.exchanges_kept == EXCHANGES_KEPT
     assert journal.find(5)[1] is None
-    assert journal.find(6)[1] is x
+    found = journal.find(6)[1]
+    assert found is not None and found.query == b"6"
+    assert journal.find(EXCHANGES_KEPT + 5)[1] is not None
     journal.resize(10)
     assert journal.exchanges_kept == 10
+    assert journal.find(EXCHANGES_KEPT - 5) == (None, None)  # the 11th newest
+    assert journal.find(EXCHANGES_KEPT - 4)[1] is not None
 
 
 def test_bodies_are_cut_and_say_so() -> None:
