@@ -216,7 +216,11 @@
   }
 
   // -- the state -----------------------------------------------------------------------
+  // Rebuilt only when the choices change: rebuilding closes a drop-down the user has open.
   function options(select, values, keepFirst = 1) {
+    const signature = JSON.stringify(values);
+    if (select.dataset.signature === signature) return;
+    select.dataset.signature = signature;
     const current = select.value;
     while (select.options.length > keepFirst) select.remove(keepFirst);
     for (const [value, label] of values) select.add(new Option(label, value));
@@ -253,7 +257,13 @@
     draw();
     if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
   }
+  let pressing = false; // a pointer is down on the side panel: redraw after its click
+  let waiting = null;
   function showState(s) {
+    if (pressing) {
+      waiting = s;
+      return;
+    }
     state = s;
     zones = Object.fromEntries(s.operations.map((op) => [op.server, op.timezone]));
     $("now").textContent = `${when(s.now)}${s.frozen ? " · frozen" : ""}`;
@@ -356,6 +366,13 @@
       }
     });
     $("detail-close").addEventListener("click", () => $("detail").close());
+    $("side").addEventListener("pointerdown", () => { pressing = true; });
+    const released = () => {
+      pressing = false;
+      // After the click event this pointerup leads to, not before: its button must still be there.
+      setTimeout(() => { if (waiting) { const s = waiting; waiting = null; showState(s); } });
+    };
+    for (const name of ["pointerup", "pointercancel", "blur"]) window.addEventListener(name, released);
     // Back to the row (redrawn since, maybe: found again by its seq).
     $("detail").addEventListener("close", () => document.querySelector(`#journal tr[data-seq="${opener}"]`)?.focus());
   }
