@@ -3,19 +3,22 @@ in batches, the table is redrawn a few times a second, never once per request.""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SERVER, TOKEN
+from tests.conftest import SERVER, TOKEN, VALID_INTERACTION
+from wolkvox_mock.contracts import WolkvoxClient, WolkvoxError
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.control import inspector
 from wolkvox_mock.server import LiveServer
 from wolkvox_mock.state.journal import JournalEntry
 
 pytestmark = pytest.mark.browser
+MAIL = {k if k != "from" else "from_": v for k, v in VALID_INTERACTION.items()}
 
 #: Entries appended per second by the flood: far more than the fake serves over a socket.
 FLOOD_RATE = 20_000
@@ -79,3 +82,33 @@ def test_the_page_stays_responsive_while_the_journal_floods(page: Page, live: Li
     assert counts["renders"] <= FLOOD_SECONDS * 4 + 2
     assert worst < MAX_STALL_MS
     expect(page.locator("#skipped")).to_contain_text("requests arrived faster")
+
+
+def test_the_controls_work_while_calls_keep_changing_the_state(page: Page, live: LiveServer) -> None:
+    """Calls keep moving the quota, so the side panel is redrawn twice a second: clicks land."""
+    stop = threading.Event()
+
+    def traffic() -> None:
+        with WolkvoxClient(SERVER, TOKEN, base_url=live.url) as client:
+            # About 50 calls a second: enough to change the state at every look (twice a second),
+            # without starving this process's other threads (the server, Playwright) of the GIL.
+            while not stop.wait(0.02):
+                with contextlib.suppress(WolkvoxError):
+                    client.add_interaction(**MAIL)
+
+    calling = threading.Thread(target=traffic, daemon=True)
+    calling.start()
+    try:
+        expect(page.locator("#ops .op")).not_to_contain_text("0 / 10000")
+        page.get_by_role("button", name="Freeze").click()
+        expect(page.locator("#clock-state")).to_contain_text("Frozen")
+        assert live.fake.clock.frozen
+        page.select_option("#fault-error", "invalid_token")
+        page.get_by_role("button", name="Add fault").click()
+        expect(page.locator("#faults li")).to_contain_text("error=invalid_token")
+        page.locator("#faults li").get_by_role("button", name="Remove").click()
+        expect(page.locator("#faults li")).to_have_count(0)
+        assert live.fake.list_faults() == []
+    finally:
+        stop.set()
+        calling.join()
