@@ -30,6 +30,7 @@ from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.control.routes import ControlError, Op, fake_of, ok
 from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.faults.model import TRANSPORTS
 from wolkvox_mock.state.journal import JournalEntry
 from wolkvox_mock.state.models import Interaction, Operation, RoutingPoint, State
 
@@ -105,7 +106,7 @@ async def catalogue(request: Request) -> Response:
         {
             "apis": apis,
             "errors": sorted(cat.errors),
-            "transports": ["reset", "truncate", "invalid_json", "hang"],
+            "transports": list(TRANSPORTS),
         }
     )
 

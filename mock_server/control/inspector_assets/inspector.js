@@ -126,7 +126,8 @@
     $("empty").hidden = rows.length > 0;
     $("count").textContent = `${matching} of ${rows.length}${matching > SHOWN ? `, newest ${SHOWN} shown` : ""}`;
     $("skipped").hidden = skipped === 0;
-    $("skipped").textContent = `${skipped} requests arrived faster than the page is sent them and are not listed (GET ${base}/requests has them).`;
+    $("skipped").textContent = `${skipped} requests are not listed: the page is sent the newest 500 at a time`
+      + ` (older ones when it opened, or more arrived at once). GET ${base}/requests has them all.`;
   }
   function schedule() {
     dirty = true;
