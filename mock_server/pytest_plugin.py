@@ -18,19 +18,12 @@ closest wins); ini options ``wolkvox_seed`` and ``wolkvox_other_hosts`` set proj
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from wolkvox_mock.app import create_app
-from wolkvox_mock.contracts.client.clients import AsyncWolkvoxClient, WolkvoxClient
-from wolkvox_mock.fake import WolkvoxFake
-from wolkvox_mock.server import LiveServer
-from wolkvox_mock.settings import Settings
-from wolkvox_mock.state.seed import SeedError
-from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
 from wolkvox_mock.testing.options import (
     INI_OTHER_HOSTS,
     INI_SEED,
@@ -39,7 +32,16 @@ from wolkvox_mock.testing.options import (
     OptionsError,
     read_options,
 )
-from wolkvox_mock.testing.respx_router import WolkvoxRouter
+
+# pytest imports this module in every run of every project that installs wolkvox-mock, so it
+# loads nothing but pytest and the options until a fixture is requested: the fake, Starlette,
+# uvicorn, httpx and respx are imported inside the fixtures (tests/test_layers.py keeps it so).
+if TYPE_CHECKING:
+    from wolkvox_mock.contracts.client import AsyncWolkvoxClient, WolkvoxClient
+    from wolkvox_mock.server import LiveServer
+    from wolkvox_mock.settings import Settings
+    from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
+    from wolkvox_mock.testing.respx_router import WolkvoxRouter
 
 __all__ = [
     "pytest_addoption",
@@ -98,6 +100,8 @@ def _options(request: pytest.FixtureRequest) -> MockOptions:
 
 
 def _load(mock: WolkvoxMock, options: MockOptions) -> None:
+    from wolkvox_mock.state.seed import SeedError
+
     try:
         mock.load(options.seed, token=options.token, server=options.server)
     except SeedError as exc:
@@ -112,6 +116,9 @@ def wolkvox(request: pytest.FixtureRequest) -> Iterator[WolkvoxMock]:
     """A fresh in-process Wolkvox fake: demo operation ``0001`` (routing point "1" → skill "1"
     → agents 1001, 1002) and token ``DEFAULT_TOKEN``, unless the ``wolkvox`` marker or the
     ``wolkvox_seed`` ini option says otherwise."""
+    from wolkvox_mock.fake import WolkvoxFake
+    from wolkvox_mock.testing.mock import WolkvoxMock
+
     options = _options(request)
     mock = WolkvoxMock(WolkvoxFake(settings=options.build_settings()), server=options.server)
     _load(mock, options)
@@ -132,6 +139,8 @@ def wolkvox_async_client(wolkvox: WolkvoxMock) -> Iterator[AsyncWolkvoxClient]:
     """``wolkvox_mock.contracts.AsyncWolkvoxClient`` for ``wolkvox``, in-process (on the test's event loop).
 
     A plain fixture, so any async test plugin (anyio, pytest-asyncio) can use it."""
+    import asyncio
+
     client = wolkvox.async_client()
     yield client
     # Closing twice is harmless; the in-process transport needs no loop of the test's.
@@ -143,6 +152,8 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
     """A respx router, active for the test, that sends ``https://wv*.wolkvox.com`` into
     ``wolkvox``. Other hosts: error (default) or pass through (marker/ini ``other_hosts``);
     a ``wolkvox_live`` server of the same test is always let through."""
+    from wolkvox_mock.testing.respx_router import WolkvoxRouter
+
     options = _options(request)
     pass_through = []
     if "wolkvox_live" in request.fixturenames:
@@ -157,6 +168,10 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
 def wolkvox_live_server() -> Iterator[LiveServer]:
     """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
     which resets it for each test."""
+    from wolkvox_mock.app import create_app
+    from wolkvox_mock.fake import WolkvoxFake
+    from wolkvox_mock.server import LiveServer
+
     with LiveServer(create_app(fake=WolkvoxFake())) as server:
         yield server
 
@@ -165,6 +180,8 @@ def wolkvox_live_server() -> Iterator[LiveServer]:
 def wolkvox_live(wolkvox_live_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[WolkvoxLive]:
     """The session's live fake, reset to this test's options: ``.url``, ``.server``,
     ``.token``, ``.headers``, ``.fake`` and the helpers of ``wolkvox``."""
+    from wolkvox_mock.testing.mock import WolkvoxLive
+
     options = _options(request)
     fake = wolkvox_live_server.fake
     _configure(fake.settings, options.build_settings())
@@ -176,6 +193,8 @@ def wolkvox_live(wolkvox_live_server: LiveServer, request: pytest.FixtureRequest
 
 
 def _configure(settings: Settings, wanted: Settings) -> None:
+    from wolkvox_mock.settings import Settings
+
     # In place: the running server's pipeline and anything else keep the same object.
     for f in dataclasses.fields(Settings):
         setattr(settings, f.name, getattr(wanted, f.name))
