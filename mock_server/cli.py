@@ -153,9 +153,6 @@ def serve(
     except OSError as exc:
         raise click.ClickException(f"cannot bind {host}:{port}: {exc.strerror}; try another --port") from exc
     port = sock.getsockname()[1]
-    # Listening before the banner: a script that waits for it and connects at once is queued
-    # until uvicorn accepts, never refused (uvicorn listens again, with its own backlog).
-    sock.listen(2048)
     shown_host = f"[{host}]" if ":" in host else host
     _banner(state, f"http://{shown_host}:{port}", default_server)
     sys.stdout.flush()
