@@ -23,9 +23,12 @@ MAIL = {k if k != "from" else "from_": v for k, v in VALID_INTERACTION.items()}
 #: Entries appended per second by the flood: far more than the fake serves over a socket.
 FLOOD_RATE = 20_000
 FLOOD_SECONDS = 2.0
-#: The longest the page's main thread may be busy at once while the flood streams. Generous:
-#: the test machine may be loaded; a page that drew every entry would freeze for seconds.
-MAX_STALL_MS = 1500
+#: Bounds on the longest piece of the page's own work (a draw, a message) and on the longest the
+#: main thread was stuck as a timer sees it. Both are wall-clock times on a machine the tests
+#: share (typically 60-190 ms and 300-900 ms there): only a freeze, such as drawing every
+#: entry, fails them. The counts of messages and draws below are the exact check of batching.
+MAX_WORK_MS = 1000
+MAX_STALL_MS = 3000
 
 # Measures, in the page, the longest gap between two 20 ms timer ticks over `ms` milliseconds.
 _STALL = """ms => new Promise(done => {
@@ -60,7 +63,9 @@ def test_the_page_stays_responsive_while_the_journal_floods(page: Page, live: Li
     flooding.start()
     try:
         expect(page.locator("#journal tbody tr")).to_have_count(300)  # capped at the newest 300
-        before = page.evaluate("() => ({...window.inspectorStats})")
+        before = page.evaluate(
+            "() => { window.inspectorStats.longestMs = 0; return {...window.inspectorStats}; }"
+        )
         worst = page.evaluate(_STALL, FLOOD_SECONDS * 1000)
         after = page.evaluate("() => ({...window.inspectorStats})")
         # Usable meanwhile: a filter applies and a row opens.
@@ -73,13 +78,15 @@ def test_the_page_stays_responsive_while_the_journal_floods(page: Page, live: Li
         stop.set()
         flooding.join()
     rate = live.fake.journal.last_seq / (time.perf_counter() - started)
-    counts = {key: after[key] - before[key] for key in after}
+    counts = {key: after[key] - before[key] for key in ("messages", "entries", "renders")}
+    longest = after["longestMs"]
     print(f"journal grew by {rate:,.0f} entries/s; in {FLOOD_SECONDS:g} s the page got {counts};")
-    print(f"longest main-thread stall: {worst:.0f} ms")
+    print(f"longest draw or message: {longest:.0f} ms; longest main-thread stall: {worst:.0f} ms")
     # Batched: a few messages and redraws a second (0.2 s ticks, 0.25 s redraws), not one per entry.
     assert counts["entries"] > counts["messages"] * 10
     assert counts["messages"] <= FLOOD_SECONDS / inspector.TICK + 2
     assert counts["renders"] <= FLOOD_SECONDS * 4 + 2
+    assert longest < MAX_WORK_MS
     assert worst < MAX_STALL_MS
     expect(page.locator("#skipped")).to_contain_text("requests are not listed")
 

@@ -63,6 +63,18 @@ def test_the_keyboard_opens_and_closes_an_exchange(page: Page, client: WolkvoxCl
     expect(rows(page).nth(1)).to_be_focused()  # focus goes back to the row
 
 
+def test_new_rows_wait_while_the_pointer_is_on_the_list(page: Page, client: WolkvoxClient) -> None:
+    client.add_interaction(**MAIL)
+    expect(rows(page)).to_have_count(1, timeout=SECOND)
+    rows(page).first.hover()
+    client.add_interaction(**MAIL)
+    expect(page.locator("#held")).to_contain_text("1 new")
+    expect(rows(page)).to_have_count(1)  # the row under the pointer stays put
+    page.locator("header h1").hover()
+    expect(rows(page)).to_have_count(2)
+    expect(page.locator("#held")).to_be_hidden()
+
+
 def test_the_rows_are_one_tab_stop(page: Page, client: WolkvoxClient) -> None:
     for _ in range(3):
         client.add_interaction(**MAIL)

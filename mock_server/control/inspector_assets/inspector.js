@@ -16,9 +16,12 @@
   let dirty = false;
   let timer = null;
   let lastRender = 0;
+  let forced = false; // the next draw is for a filter or a clear: not held back
+  let pointing = false; // the pointer is on the list
+  let arrived = 0; // entries arrived since the last draw
   let opener = null; // the seq of the row whose exchange the dialog shows
   // Counters, for the tests and the curious (window.inspectorStats in the console).
-  const stats = (window.inspectorStats = { connects: 0, messages: 0, entries: 0, renders: 0 });
+  const stats = (window.inspectorStats = { connects: 0, messages: 0, entries: 0, renders: 0, longestMs: 0 });
 
   const esc = (v) =>
     String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -46,6 +49,23 @@
   function clockTime(iso, tz = "UTC") {
     const p = parts(iso, tz, false);
     return p ? `${p.hour}:${p.minute}:${p.second}.${p.fractionalSecond}` : String(iso);
+  }
+  // A journal row's time, short and in full. Formatting is the costly part of drawing a row, and
+  // a busy journal has hundreds of rows in the same second: each second is formatted once.
+  const seconds = new Map();
+  function rowTime(iso, tz) {
+    const d = new Date(iso);
+    const ms = d.getTime();
+    if (Number.isNaN(ms)) return [String(iso), String(iso)];
+    const key = `${Math.floor(ms / 1000)}|${tz}`;
+    let known = seconds.get(key);
+    if (!known) {
+      if (seconds.size > 2000) seconds.clear();
+      const whole = new Date(Math.floor(ms / 1000) * 1000).toISOString();
+      known = [clockTime(whole, tz).slice(0, -4), when(whole, tz)];
+      seconds.set(key, known);
+    }
+    return [`${known[0]}.${String(((ms % 1000) + 1000) % 1000).padStart(3, "0")}`, known[1]];
   }
 
   // -- talking to the control plane ------------------------------------------------------
@@ -96,17 +116,32 @@
   // One tab stop for the whole table (the focused row, else the newest): arrows move between rows.
   function rowHtml(r, tabStop) {
     const tz = zones[r.server] || "UTC";
+    const [short, full] = rowTime(r.time, tz);
     const cls = `s${String(r.status)[0]}`;
     return `<tr tabindex="${tabStop ? 0 : -1}" data-seq="${r.seq}">`
-      + `<td class="mono" title="${esc(when(r.time, tz))}">${esc(clockTime(r.time, tz))}</td>`
+      + `<td class="mono" title="${esc(full)}">${esc(short)}</td>`
       + `<td>${esc(r.method)}</td><td>${esc(r.api)}</td><td>${esc(r.server)}</td>`
       + `<td class="mono">${esc(r.token)}</td><td class="status ${cls}">${r.status}</td>`
       + `<td class="num">${r.duration_ms.toFixed(1)}</td><td class="fault">${esc(r.fault || "")}</td></tr>`;
   }
+  // New rows wait while the list is in use (the pointer on it, a row focused) or paused: a row
+  // must not move away under a click. Filters and clears are drawn at once all the same.
+  function holding() {
+    const tbody = document.querySelector("#journal tbody");
+    return $("f-pause").checked || pointing || tbody.contains(document.activeElement);
+  }
   function render() {
     timer = null;
-    if (!dirty || $("f-pause").checked) return;
+    if (!dirty) return;
+    if (!forced && holding()) {
+      $("held").hidden = arrived === 0;
+      $("held").textContent = `${arrived} new: shown when the pointer or the focus leaves the list (or on resume)`;
+      return; // drawn again on pointerleave, focusout or unpause
+    }
     dirty = false;
+    forced = false;
+    arrived = 0;
+    $("held").hidden = true;
     lastRender = performance.now();
     stats.renders++;
     const f = filters();
@@ -129,15 +164,18 @@
     $("skipped").textContent = `${skipped} requests are not listed: the page is sent the newest 500 at a time`
       + ` (older ones when it opened, or more arrived at once). GET ${base}/requests has them all.`;
   }
-  function schedule() {
+  const draw = timed(render, 'draw');
+  function schedule(force = false) {
     dirty = true;
+    if (force === true) forced = true;
     if (timer) return;
     const wait = Math.max(0, lastRender + RENDER_MS - performance.now());
-    timer = setTimeout(() => requestAnimationFrame(render), wait);
+    timer = setTimeout(() => requestAnimationFrame(draw), wait);
   }
   function addEntries(data) {
     stats.messages++;
     stats.entries += data.entries.length;
+    arrived += data.entries.length;
     for (const r of data.entries) {
       r.text = [r.method, r.path, r.api, r.server, r.token, r.status, r.error, r.hint, r.fault].join(" ").toLowerCase();
       rows.push(r);
@@ -149,7 +187,8 @@
   function clearRows() {
     rows = [];
     skipped = 0;
-    schedule();
+    arrived = 0;
+    schedule(true);
   }
 
   // -- one exchange ----------------------------------------------------------------------
@@ -346,7 +385,11 @@
         : d.window ? ["DELETE", `/maintenance/${encodeURIComponent(d.window)}`] : null;
       if (path) control(...path).catch(() => {});
     });
-    for (const id of ["f-api", "f-token", "f-status", "f-text", "f-pause"]) $(id).addEventListener("input", schedule);
+    for (const id of ["f-api", "f-token", "f-status", "f-text", "f-pause"]) $(id).addEventListener("input", () => schedule(true));
+    const list = document.querySelector("#requests .scroll");
+    list.addEventListener("pointerenter", () => { pointing = true; });
+    list.addEventListener("pointerleave", () => { pointing = false; schedule(); });
+    list.addEventListener("focusout", () => setTimeout(schedule)); // once the focus has moved
     $("filters").addEventListener("submit", (event) => event.preventDefault());
     const tbody = document.querySelector("#journal tbody");
     tbody.addEventListener("click", (event) => {
@@ -388,14 +431,25 @@
     options($("fault-transport"), cat.transports.map((t) => [t, t]));
   }
 
+  // The longest the page's own work kept the main thread (a draw, a message), for the tests.
+  function timed(work, name) {
+    return (...args) => {
+      const start = performance.now();
+      try { return work(...args); } finally {
+        const took = performance.now() - start;
+        stats.longestMs = Math.max(stats.longestMs, took);
+        stats[`${name}Ms`] = Math.max(stats[`${name}Ms`] || 0, took);
+      }
+    };
+  }
   function connect() {
     const source = new EventSource(`${base}/inspector/events`);
     const live = $("live");
     source.addEventListener("open", () => { stats.connects++; live.textContent = "live"; live.className = "on"; });
     source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "off"; });
-    source.addEventListener("requests", (e) => addEntries(JSON.parse(e.data)));
+    source.addEventListener("requests", timed((e) => addEntries(JSON.parse(e.data)), 'requests'));
     source.addEventListener("clear", clearRows);
-    source.addEventListener("state", (e) => showState(JSON.parse(e.data)));
+    source.addEventListener("state", timed((e) => showState(JSON.parse(e.data)), 'state'));
   }
 
   wire();
