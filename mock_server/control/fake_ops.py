@@ -25,12 +25,15 @@ from wolkvox_mock.control.routes import (
     query_float,
     query_int,
 )
-from wolkvox_mock.state.seed import SeedError
+from wolkvox_mock.state.seed import SeedError, parse_seed_text
 
 __all__ = ["OPS"]
 
 _MAX_WAIT = 60.0
-_SEED_FIX = "send a seed as JSON, in the format of examples/seed.yaml (GET /__wolkvox_mock__/state shows one)"
+_SEED_FIX = (
+    "send a seed as JSON (Content-Type: application/json) or YAML (application/yaml), in the format "
+    "of examples/seed.yaml (GET /__wolkvox_mock__/state shows one)"
+)
 
 
 async def reset(request: Request) -> Response:
@@ -41,13 +44,27 @@ async def reset(request: Request) -> Response:
 
 
 async def seed(request: Request) -> Response:
-    """Replace the state with a seed (JSON body); it becomes what reset returns to."""
+    """Replace the state with a seed (JSON or YAML body); it becomes what reset returns to."""
     fake = fake_of(request)
+    content_type = request.headers.get("content-type", "")
     try:
-        fake.seed(await json_object(request))
+        if "yaml" in content_type:
+            fake.seed(parse_seed_text(await _text(request), origin="the YAML seed"))
+        else:
+            fake.seed(await json_object(request))
     except SeedError as exc:
         raise ControlError(400, str(exc), _SEED_FIX) from None
     return ok({"seeded": True, "operations": sorted(fake.state.operations)})
+
+
+async def _text(request: Request) -> str:
+    raw = await request.body()
+    if not raw.strip():
+        raise ControlError(400, "the body is empty", _SEED_FIX)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ControlError(400, f"the body is not UTF-8 (byte {exc.start})", _SEED_FIX) from None
 
 
 async def export_state(request: Request) -> Response:

@@ -58,6 +58,27 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "docs/control-plane.md",
     ),
     ("transport=invalid_json prints a PHP warning before the JSON", "I", "none public"),
+    (
+        "wolkvox-mock serve keeps each call in flight 0.2-0.4 s by default (seeded jitter); "
+        "--latency 0 answers at once; the fixtures are fast unless asked",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions (Wolkvox publishes no response times)",
+    ),
+    (
+        "The Host names the server in any letter case and wins over a conflicting wolkvox_server",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions",
+    ),
+    (
+        "A token over its quota and at its concurrency limit gets the quota refusal",
+        "I",
+        "docs/requests.md",
+    ),
+    (
+        "YAML seeds keep ids as written or refuse them (quote it: '0042'); dangling references refused",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions",
+    ),
 )
 
 

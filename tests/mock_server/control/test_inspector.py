@@ -184,3 +184,12 @@ async def test_a_reconnecting_browser_resumes_after_its_last_event(app: WolkvoxA
     names = [name for name, _ in await events(stream, 2)]
     assert names == ["clear", "requests"]
     await stream.aclose()  # type: ignore[attr-defined]
+
+
+def test_serve_verbose_call_log_keeps_the_exchanges_too(app: WolkvoxApp, http: httpx.Client) -> None:
+    from wolkvox_mock.serving import CallLog
+
+    app.fake.journal = CallLog(app.fake.settings.journal_size)  # what `serve --verbose` installs
+    http.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
+    exchange = http.get(f"{PAGE}/requests/1").json()["exchange"]
+    assert exchange is not None and exchange["query"] == "api=add_interaction"
