@@ -20,13 +20,8 @@ from wolkvox_mock.fake import WolkvoxFake
 __all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
 
 
-#: Uvicorn's default listen backlog.
-_BACKLOG = 2048
-
-
 def bind_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` (``port`` 0: the OS chooses) and listening, ready
-    for uvicorn."""
+    """A TCP socket bound to ``host:port`` (``port`` 0: the OS chooses), ready for uvicorn."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets it can see are TCP;
     # without it every answer waits ~40 ms for the peer's delayed ACK (uvicorn writes the
@@ -35,9 +30,6 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-        # Listening at once: a client that connects before uvicorn runs (on seeing `serve`'s
-        # banner) is queued until it accepts, not refused. Uvicorn listens again, same backlog.
-        sock.listen(_BACKLOG)
     except OSError:
         sock.close()
         raise
