@@ -3,13 +3,17 @@ Importing this package registers them."""
 
 from wolkvox_mock.handlers import (
     activity_codes,
+    agentbox,
     agents,
+    campaign,
+    campaign_records,
     dnc,
     files,
     information,
     interactions,
     ips,
     module,
+    real_time,
     skills,
 )
 from wolkvox_mock.handlers.context import HANDLERS, Handler, HandlerContext, Success, UploadedFile, handler
@@ -21,7 +25,10 @@ __all__ = [
     "Success",
     "UploadedFile",
     "activity_codes",
+    "agentbox",
     "agents",
+    "campaign",
+    "campaign_records",
     "dnc",
     "files",
     "handler",
@@ -29,5 +36,6 @@ __all__ = [
     "interactions",
     "ips",
     "module",
+    "real_time",
     "skills",
 ]

@@ -43,6 +43,9 @@ SEED_SCHEMA: dict[str, Any] = {
                 "agents": {"type": "array", "items": {"$ref": "#/$defs/agent"}},
                 "skills": {"type": "array", "items": {"$ref": "#/$defs/skill"}},
                 "routing_points": {"type": "array", "items": {"$ref": "#/$defs/routing_point"}},
+                "dedicated": {"type": "boolean"},
+                "campaigns": {"type": "object"},
+                "sessions": {"type": "object"},
             },
         },
         "token": {
