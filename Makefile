@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: serve test lint typecheck docs check bench fuzz clean
+.PHONY: serve test browser screenshot lint typecheck docs check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/wolkvox-mock serve $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 $(ARGS)
+
+# The browser tests (tests/browser) and `make screenshot` drive Debian's Chromium through
+# Playwright: it is installed on first use, as `make bench` installs wrk. Playwright's own
+# browser download is never used (the tests launch /usr/bin/chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# docs/img/inspector.png: the inspector page with some traffic on it (bench/screenshot.py).
+screenshot: $(STAMP) browser
+	$(BIN)/python -m bench.screenshot $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

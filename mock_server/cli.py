@@ -17,6 +17,7 @@ import click
 
 from wolkvox_mock.app import WolkvoxApp, create_app
 from wolkvox_mock.contracts.protocol import make_token
+from wolkvox_mock.control.app import PREFIX
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
@@ -109,6 +110,7 @@ def _banner(state: State, url: str, default_server: str, latency: str = "") -> N
         token, rp_id = next(iter(default.tokens)), next(iter(default.routing_points))
         click.echo("\nTry it:")
         click.echo("  " + curl_line(url, default.server, token, rp_id))
+    click.echo(f"\nWatch it in a browser: {url}{PREFIX}/inspector")
     click.echo("\nPress Ctrl-C to stop.")
 
 

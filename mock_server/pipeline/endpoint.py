@@ -56,7 +56,7 @@ from wolkvox_mock.pipeline.request import (
 )
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
-from wolkvox_mock.state.journal import JournalEntry
+from wolkvox_mock.state.journal import JournalEntry, RawExchange
 from wolkvox_mock.state.models import Operation, State
 
 if TYPE_CHECKING:
@@ -130,6 +130,7 @@ class Call:
     #: The headers of ``_HOT_HEADERS`` that the request has (lowercase names).
     hot: dict[str, str] = field(default_factory=dict)
     route: _Route | None = None
+    raw_query: bytes = b""
     body: bytes = b""
     body_too_large: bool = False
     server: str = ""
@@ -226,6 +227,7 @@ class ApiEndpoint:
             headers=Headers(scope=scope),
             query=query,
             hot=_hot_headers(scope["headers"]),
+            raw_query=scope.get("query_string", b""),
         )
         call.route = self._route(call.family, call.api)
         status, hint, journaled = 0, None, False
@@ -233,9 +235,10 @@ class ApiEndpoint:
             status, body, hint = await self._answer(call, receive)
             # Journal before sending: a client that has its answer finds the call journaled.
             error = body.get("error") if isinstance(body, dict) else None
-            journaled = self._journal(call, status, started, hint, error)
             status, headers, payload = render(status, body, hint)
-            await self._send(call, receive, send, status, self._allow(call, status, headers), payload)
+            headers = self._allow(call, status, headers)
+            journaled = self._journal(call, status, started, hint, error, (status, headers, payload))
+            await self._send(call, receive, send, status, headers, payload)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
@@ -481,9 +484,24 @@ class ApiEndpoint:
             return HANDLERS[(spec.family, spec.api)](ctx)
 
     def _journal(
-        self, call: Call, status: int, started: float, hint: str | None, error: object = None
+        self,
+        call: Call,
+        status: int,
+        started: float,
+        hint: str | None,
+        error: object = None,
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None,
     ) -> bool:
-        """Record the call in the journal; True, so callers can note that it is done."""
+        """Record the call, and its whole exchange, in the journal; True, so callers can note
+        that it is done."""
+        # References only (the inspector masks and decodes when it is asked for one).
+        exchange: RawExchange = (
+            call.raw_query,
+            call.headers.raw,
+            call.body,
+            None if answer is None else answer[1],
+            b"" if answer is None else answer[2],
+        )
         self.fake.journal.append(
             JournalEntry(
                 time=self.fake.clock.now().isoformat(),
@@ -497,6 +515,7 @@ class ApiEndpoint:
                 error=error if isinstance(error, str) else None,
                 hint=hint,
                 fault=call.effect.describe() if call.effect else None,
-            )
+            ),
+            exchange,
         )
         return True
