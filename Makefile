@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: serve test lint typecheck docs check bench fuzz clean
+.PHONY: serve test browser screenshot lint typecheck docs check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/wolkvox-mock serve $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 $(ARGS)
+
+# The browser tests (tests/browser) and `make screenshot` drive Debian's Chromium through
+# Playwright: it is installed on first use, as `make bench` installs wrk. Playwright's own
+# browser download is never used (the tests launch /usr/bin/chromium).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# docs/img/inspector.png: the inspector page with some traffic on it (bench/screenshot.py).
+screenshot: $(STAMP) browser
+	$(BIN)/python -m bench.screenshot $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,9 +58,13 @@ fuzz: $(STAMP)
 
 # Benchmarks (bench/): wrk comes from Debian and is installed on first use; the report is
 # printed and written to bench/RESULTS.md. ARGS="--quick" for a fast smoke run.
+# PEERS_DIR: the folder of the peers rig (peers.sh: bare Starlette, WireMock and ours under wrk);
+# by default the team's rig beside this checkout, when it is there; without one that part is
+# skipped, with a message.
+PEERS_DIR ?= $(wildcard $(abspath $(CURDIR)/..)/shared/bench-peers)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
-	$(BIN)/python -m bench.run $(ARGS)
+	PEERS_DIR="$(PEERS_DIR)" $(BIN)/python -m bench.run $(ARGS)
 	$(BIN)/python -m bench.plugin_startup --append bench/RESULTS.md
 
 clean:

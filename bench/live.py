@@ -1,8 +1,10 @@
-"""Live benchmark: wrk against the fake and against the bare app, alternated, same run.
+"""Live benchmark: wrk against the fake (access log off, then on) and against the bare app,
+alternated, same run.
 
-Both servers are separate processes (``python -m bench.serve``) on 127.0.0.1 with the same
-uvicorn settings; wrk runs them in turn, fake then bare, ``rounds`` times, after a short
-warm-up of each. The refusal run keeps one request of ``HELD_TOKEN`` in flight (the fake holds
+The servers are separate processes (``python -m bench.serve``) on 127.0.0.1 with the same
+uvicorn settings; wrk runs them in turn ``rounds`` times, after a short warm-up of each. The
+fake runs twice: without an access log, and logging as ``wolkvox-mock serve`` does (info
+level, one access line per request, to a file), so that the log's cost is a figure. The refusal run keeps one request of ``HELD_TOKEN`` in flight (the fake holds
 it) and points wrk at that token: every request gets 403 EXCEEDS THE LIMIT OF SIMULTANEOUS
 REQUESTS PER TOKEN.
 """
@@ -66,21 +68,35 @@ class LiveResult:
     runs: list[WrkRun] = field(default_factory=list)
 
     def of(self, target: str) -> list[WrkRun]:
-        """The runs against ``target`` ("fake", "bare" or "refusal")."""
+        """The runs against ``target`` ("fake", "fake-log", "bare" or "refusal")."""
         return [r for r in self.runs if r.target == target]
 
     def median(self, target: str, attr: str) -> float:
         """The median of ``attr`` over the runs against ``target``."""
         return float(statistics.median(getattr(r, attr) for r in self.of(target)))
 
-    def round_ratios(self) -> list[float]:
-        """Fake req/s over bare req/s, round by round (each pair ran back to back)."""
-        return [f.rps / b.rps for f, b in zip(self.of("fake"), self.of("bare"), strict=True)]
+    def round_ratios(self, target: str = "fake") -> list[float]:
+        """``target``'s req/s over bare's, round by round (the servers ran back to back)."""
+        return [f.rps / b.rps for f, b in zip(self.of(target), self.of("bare"), strict=True)]
 
     @property
     def ratio(self) -> float:
         """The median of the per-round ratios fake / bare (req/s)."""
         return float(statistics.median(self.round_ratios()))
+
+    @property
+    def logging_cost(self) -> float:
+        """Server CPU per request with the access log on over the same with it off (1.0: free)."""
+        if not self.of("fake-log"):
+            return float("nan")
+        return self.median("fake-log", "cpu_us") / self.median("fake", "cpu_us")
+
+    @property
+    def refusal_speed(self) -> float:
+        """Refusals' req/s over successes' (at least 1: a refusal is no slower)."""
+        if not self.of("refusal"):
+            return float("nan")
+        return self.median("refusal", "rps") / self.median("fake", "rps")
 
     @property
     def cpu_ratio(self) -> float:
@@ -239,9 +255,10 @@ def run_live(
         raise ValueError("use more tokens than connections, or the gate refuses some requests")
     tokens = threads * per_thread
     result = LiveResult(threads, connections, duration, tokens)
-    with Server("fake", tokens) as fake, Server("bare", tokens) as bare:
+    with Server("fake", tokens) as fake, Server("bare", tokens) as bare, Server("fake-log", tokens) as logged:
         check_same_answer(fake, bare)
-        servers = {"fake": fake, "bare": bare}
+        check_same_answer(logged, bare)
+        servers = {"fake": fake, "bare": bare, "fake-log": logged}
         for name, server in servers.items():
             run_wrk(server, name, 1, threads, connections, per_thread)  # warm-up, not counted
         for round_ in range(rounds):

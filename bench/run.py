@@ -1,7 +1,9 @@
-"""``make bench``: run the three benchmarks, print the table, write bench/RESULTS.md.
+"""``make bench``: run the benchmarks, print the report, write bench/RESULTS.md.
 
-``python -m bench.run [--quick] [--out PATH] [--skip-live]``; ``--quick`` runs everything at a
-tiny size (seconds, for a smoke test): its figures mean nothing.
+``python -m bench.run [--quick] [--out PATH] [--skip-live] [--skip-peers]``; ``--quick`` runs
+everything at a tiny size (seconds, for a smoke test): its figures mean nothing. The peers rig
+runs when ``PEERS_DIR`` names its folder (bench/peers.py), and is skipped with a message
+otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from bench.inprocess import InProcessResult, run_inprocess
 from bench.live import LiveResult, run_live
 from bench.machine import machine_lines
-from bench.report import render
+from bench.peers import PeersResult, rig_dir, run_peers
+from bench.report import peer_ratios, render
 
 __all__ = ["Sizes", "main", "run_all"]
 
@@ -36,10 +39,20 @@ class Sizes:
     inprocess_rounds: int = 15
     inprocess_batch: int = 200
     interactions: int = 100_000
+    peers_warmup: str = "10s"
+    peers_duration: str = "10s"
 
 
 FULL = Sizes()
-QUICK = Sizes(live_seconds=1, live_rounds=1, inprocess_rounds=1, inprocess_batch=3, interactions=300)
+QUICK = Sizes(
+    live_seconds=1,
+    live_rounds=1,
+    inprocess_rounds=1,
+    inprocess_batch=3,
+    interactions=300,
+    peers_warmup="1s",
+    peers_duration="1s",
+)
 
 
 def _memory(count: int) -> dict[str, Any]:
@@ -50,10 +63,27 @@ def _memory(count: int) -> dict[str, Any]:
     return result
 
 
-def run_all(sizes: Sizes, live: bool = True) -> str:
+def _run_peers(sizes: Sizes) -> PeersResult | None:
+    rig = rig_dir()
+    if rig is None:
+        print(
+            "peers: skipped (the peers rig was not found: give its folder as "
+            "`make bench PEERS_DIR=/path/to/bench-peers`)",
+            flush=True,
+        )
+        return None
+    print(f"peers: {rig}/peers.sh (starlette, wiremock, wolkvox-mock serve) ...", flush=True)
+    return run_peers(rig, warmup=sizes.peers_warmup, duration=sizes.peers_duration)
+
+
+def run_all(sizes: Sizes, live: bool = True, peers: bool = True) -> str:
     """Run the benchmarks and return the report (markdown)."""
     started = time.monotonic()
     before = machine_lines()
+    peers_result = _run_peers(sizes) if peers else None
+    if peers_result is not None:
+        vs_wiremock, vs_starlette = peer_ratios(peers_result)
+        print(f"peers: serve / WireMock = {vs_wiremock}, serve / bare Starlette = {vs_starlette}", flush=True)
     live_result: LiveResult | None = None
     if live:
         print(f"live: wrk, {sizes.live_rounds} rounds of {sizes.live_seconds:g} s per server ...", flush=True)
@@ -65,7 +95,7 @@ def run_all(sizes: Sizes, live: bool = True) -> str:
     inprocess: InProcessResult = run_inprocess(sizes.inprocess_rounds, sizes.inprocess_batch)
     print(f"memory: {sizes.interactions:,} interactions in a fresh process ...", flush=True)
     memory = _memory(sizes.interactions)
-    return render(before, live_result, inprocess, memory, time.monotonic() - started)
+    return render(before, live_result, inprocess, memory, time.monotonic() - started, peers_result)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -75,17 +105,26 @@ def main(argv: list[str] | None = None) -> None:
         "--quick", action="store_true", help="tiny sizes (a smoke test; figures mean nothing)"
     )
     parser.add_argument("--skip-live", action="store_true", help="leave out the wrk benchmark")
+    parser.add_argument("--skip-peers", action="store_true", help="leave out the peers rig (PEERS_DIR)")
     parser.add_argument(
         "--out", type=Path, help="where to write the report (default bench/RESULTS.md; --quick: nowhere)"
     )
     args = parser.parse_args(argv)
-    report = run_all(QUICK if args.quick else FULL, live=not args.skip_live)
+    report = run_all(QUICK if args.quick else FULL, live=not args.skip_live, peers=not args.skip_peers)
     print()
     print(report)
+    _print_ratios(report)
     out = args.out or (None if args.quick else RESULTS)
     if out is not None:
         out.write_text(report, encoding="utf-8")
         print(f"written to {out}")
+
+
+def _print_ratios(report: str) -> None:
+    # The two figures the peers rig is run for, last, where a terminal shows them.
+    for line in report.splitlines():
+        if line.startswith("Ratios (req/s at 32 connections"):
+            print(line.replace("**", ""))
 
 
 if __name__ == "__main__":

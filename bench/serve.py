@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from typing import Any
 
 import uvicorn
@@ -34,16 +35,22 @@ def _app(kind: str, tokens: int) -> Any:
 def main(argv: list[str] | None = None) -> None:
     """Bind, listen, print the port, serve until killed."""
     parser = argparse.ArgumentParser(prog="python -m bench.serve")
-    parser.add_argument("kind", choices=["fake", "bare"])
+    parser.add_argument("kind", choices=["fake", "fake-log", "bare"])
     parser.add_argument("--tokens", type=int, default=1000)
     args = parser.parse_args(argv)
-    app = _app(args.kind, args.tokens)
+    app = _app("bare" if args.kind == "bare" else "fake", args.tokens)
     sock = bind_socket("127.0.0.1", 0)  # the socket `wolkvox-mock serve` binds
     sock.listen(2048)  # connections queue from now on, before uvicorn takes the socket over
     port = sock.getsockname()[1]
     print(f"PORT {port}", flush=True)
-    # The same settings as `wolkvox-mock serve` (runner.uvicorn_config), for both apps.
-    config = uvicorn_config(app, "127.0.0.1", port)
+    logging: dict[str, Any] = {}
+    if args.kind == "fake-log":
+        # As `wolkvox-mock serve` logs (info, one access line per request), to a log file
+        # rather than the pipe bench/live.py reads the port from.
+        sys.stdout = tempfile.TemporaryFile("w")  # noqa: SIM115 (open until the process ends)
+        logging = {"log_level": "info", "access_log": True}
+    # The same settings as `wolkvox-mock serve` (wolkvox_mock.server.uvicorn_config).
+    config = uvicorn_config(app, "127.0.0.1", port, **logging)
     uvicorn.Server(config).run(sockets=[sock])
 
 

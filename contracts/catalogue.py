@@ -12,7 +12,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,6 +45,8 @@ _FORMATTER = string.Formatter()
 DATA_DIR = Path(__file__).parent / "data"
 
 
+# Cached: the fake renders a catalogued message on every refusal, from a few dozen templates.
+@lru_cache(maxsize=1024)
 def _placeholders(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
@@ -149,6 +151,8 @@ class OperationSpec:
     counts_quota: bool = True
     #: Whether the operation still answers while the module is disabled (enable_module does).
     while_module_disabled: bool = False
+    #: Optional fields of which at least one must be present and non-blank (edit_licenses).
+    requires_one_of: tuple[str, ...] = ()
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
     #: Whether an empty body is read as ``{}`` (delete_campaign's old form sends none).
@@ -230,6 +234,7 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
         errors=tuple(raw.pop("errors", ())),
         sources=tuple(raw.pop("sources", ())),
         notes=tuple(raw.pop("notes", ())),
+        requires_one_of=tuple(raw.pop("requires_one_of", ())),
         **raw,
     )
 

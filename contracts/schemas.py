@@ -137,7 +137,22 @@ def _body_schema(spec: OperationSpec) -> dict[str, Any]:
     if spec.body == "json_array":
         element = _object_schema(spec.fields, "one element")
         return {"title": "body: a JSON array of objects", "type": "array", "minItems": 1, "items": element}
-    return _object_schema(spec.fields, "body")
+    body = _object_schema(spec.fields, "body")
+    return _one_of_required(body, spec.requires_one_of) if _body_only(spec) else body
+
+
+def _body_only(spec: OperationSpec) -> bool:
+    """Whether every name of ``requires_one_of`` is a body field (else the rule spans the query
+    and the body, and binds the whole request: delete_campaign's campaign_id or campaign_ids)."""
+    return set(spec.requires_one_of) <= {f.name for f in spec.fields}
+
+
+def _one_of_required(schema: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """At least one of ``names`` present and not blank (an operation with only optional fields
+    that still needs one of them: edit_licenses)."""
+    if names:
+        schema["anyOf"] = [{"required": [n], "properties": {n: {"pattern": _NOT_BLANK}}} for n in names]
+    return schema
 
 
 def _base(kind: str, spec: OperationSpec) -> dict[str, Any]:
@@ -164,6 +179,13 @@ def request_schema(spec: OperationSpec) -> dict[str, Any]:
             "required": ["body", "query"] if spec.query else ["body"],
         }
     )
+    if spec.requires_one_of and not _body_only(spec):
+        body = {f.name for f in spec.fields}
+        schema["anyOf"] = [
+            {"properties": {place: _one_of_required({}, (name,))}}
+            for name in spec.requires_one_of
+            for place in ["body" if name in body else "query"]
+        ]
     return schema
 
 

@@ -21,8 +21,8 @@ the wrong type, or a body that is not a JSON object.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -199,10 +199,23 @@ def _field_dicts(
     spec: OperationSpec, overrides: Mapping[str, SearchStrategy[Any]], numbers: bool
 ) -> SearchStrategy[dict[str, Any]]:
     text_fields = [f for f in spec.fields if f.type != "file"]
-    required = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in text_fields if f.required}
-    optional = {
-        f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in text_fields if not f.required
-    }
+    # One of them must be present and not blank (edit_licenses): draw which, then require it.
+    # Of a rule that spans the query too (delete_campaign), the body's names are drawn.
+    names = [n for n in spec.requires_one_of if n in {f.name for f in text_fields}]
+    if names:
+        return st.sampled_from(names).flatmap(
+            lambda name: _dicts(
+                [replace(f, required=True) if f.name == name else f for f in text_fields], overrides, numbers
+            )
+        )
+    return _dicts(text_fields, overrides, numbers)
+
+
+def _dicts(
+    fields: Sequence[FieldSpec], overrides: Mapping[str, SearchStrategy[Any]], numbers: bool
+) -> SearchStrategy[dict[str, Any]]:
+    required = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in fields if f.required}
+    optional = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in fields if not f.required}
     return st.fixed_dictionaries(required, optional=optional)
 
 

@@ -34,13 +34,30 @@ class WolkvoxApp(Starlette):
         # middleware and router (about a sixth of a call's CPU, bench/profile.py). Same rule as
         # the Route in create_app; the endpoint answers every exception itself.
         if scope["type"] == "http":
-            match = _API_PATH.fullmatch(scope["path"])
-            if match is not None:
+            family = _api_family(scope["path"])
+            if family is not None:
                 scope["app"] = self
-                scope["path_params"] = match.groupdict()
+                scope["path_params"] = {"family": family}
                 await self.api(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+# Paths seen, and the family each names (None: not an API path). A client repeats a few
+# paths; bounded, since any path can arrive.
+_FAMILIES: dict[str, str | None] = {}
+
+
+def _api_family(path: str) -> str | None:
+    try:
+        return _FAMILIES[path]
+    except KeyError:
+        match = _API_PATH.fullmatch(path)
+        family = match.group("family") if match is not None else None
+        if len(_FAMILIES) >= 256:
+            _FAMILIES.clear()
+        _FAMILIES[path] = family
+        return family
 
 
 class _NotFound:

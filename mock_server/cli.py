@@ -17,6 +17,7 @@ import click
 
 from wolkvox_mock.app import WolkvoxApp, create_app
 from wolkvox_mock.contracts.protocol import make_token
+from wolkvox_mock.control.app import PREFIX
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
@@ -109,6 +110,7 @@ def _banner(state: State, url: str, default_server: str, latency: str = "") -> N
         token, rp_id = next(iter(default.tokens)), next(iter(default.routing_points))
         click.echo("\nTry it:")
         click.echo("  " + curl_line(url, default.server, token, rp_id))
+    click.echo(f"\nWatch it in a browser: {url}{PREFIX}/inspector")
     click.echo("\nPress Ctrl-C to stop.")
 
 
@@ -445,3 +447,42 @@ def check(
         operations=operations,
     )
     sys.exit(status)
+
+
+@main.command()
+@click.option(
+    "--families",
+    metavar="NAME[,NAME]",
+    multiple=True,
+    help="Endpoint families to include (configuration, information...; repeat or separate with "
+    "commas). Default: all.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout."
+)
+def openapi(families: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Print the OpenAPI 3.1 document of the Wolkvox API, generated from the catalogue
+    (docs/openapi.md: how the api= query parameter is modelled, the x-wolkvox-* extensions)."""
+    from wolkvox_mock.contracts.openapi import render_document
+    from wolkvox_mock.control.fake_ops import implemented_openapi
+
+    chosen = [name.strip() for item in families for name in item.split(",") if name.strip()]
+    try:
+        document = implemented_openapi(chosen or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--families") from exc
+    text = render_document(document, "yaml" if fmt == "yaml" else "json")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"wrote {output}", err=True)

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-import logging
-import re
+import copy
 import socket
 import threading
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote
 
 import uvicorn
+import uvicorn.config
 
+from wolkvox_mock.access_log import ACCESS_FORMATTER, ACCESS_HANDLER_CLASS, tune_access_logger
 from wolkvox_mock.app import WolkvoxApp
-from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.http_protocol import MAX_HEAD_BYTES, WolkvoxHttpProtocol
 
 __all__ = ["LiveServer", "bind_socket", "uvicorn_config"]
 
@@ -53,15 +53,18 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         "server_header": False,
         "lifespan": "off",
         "timeout_keep_alive": 5,
-        # h11, even when httptools is installed (uvicorn[standard] would pick it): the limits
-        # and the HTTP-layer answers below are h11's, and the ones the tests pin down.
-        "http": "h11",
+        # The fastest stack uvicorn has here: llhttp (httptools) and uvloop, about 2.5 times
+        # the throughput of h11 on asyncio (bench/RESULTS.md). The protocol class keeps h11's
+        # head-size bound and h11's answers for what llhttp refuses (its docstring says how).
+        "http": WolkvoxHttpProtocol,
+        # "auto" is uvloop, a dependency wherever it builds (not on Windows: asyncio there).
+        "loop": "auto",
         # No WebSocket implementation: an "Upgrade: websocket" request is then served as
         # plain HTTP (a Wolkvox envelope) instead of reaching the app as a websocket scope.
         "ws": "none",
-        # Largest header block (request line and headers) h11 buffers: beyond it the request
-        # gets uvicorn's 400 before the app runs. It bounds memory, not time.
-        "h11_max_incomplete_event_size": 64 * 1024,
+        # For the connections handed over to h11 (a first request llhttp refuses): the same
+        # bound on the header block as WolkvoxHttpProtocol's. It bounds memory, not time.
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
         # X-Forwarded-For is believed from a proxy on this machine only, whatever
         # FORWARDED_ALLOW_IPS says: the control plane trusts loopback clients, and with "*"
         # any client could claim to be 127.0.0.1.
@@ -70,39 +73,20 @@ def uvicorn_config(app: WolkvoxApp, host: str, port: int, **overrides: Any) -> u
         # A held or hanging request must not keep stop() or Ctrl-C waiting for ever.
         "timeout_graceful_shutdown": _GRACEFUL_SHUTDOWN_SECONDS,
         # Deliberately unset: limit_concurrency (uvicorn answers 503 beyond it, a 5xx the fake
-        # never gives) and a header-read timeout (h11 has none: a client that stalls holds
+        # never gives) and a header-read timeout (uvicorn has none: a client that stalls holds
         # only its own connection; the event loop keeps serving the others).
     }
     options.update(overrides)
+    if options.get("access_log") and "log_config" not in options:
+        # uvicorn's logging, with an access-line formatter that costs little (access_log.py).
+        log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+        log_config["formatters"]["access"] = ACCESS_FORMATTER
+        log_config["handlers"]["access"]["class"] = ACCESS_HANDLER_CLASS
+        options["log_config"] = log_config
     config = uvicorn.Config(app, **options)
     # After Config(): it (re)configures logging, which keeps a logger's filters.
-    _mask_access_log()
+    tune_access_logger()
     return config
-
-
-class _MaskTokens(logging.Filter):
-    """Masks tokens in uvicorn's access log lines, as the journal does: the control plane
-    takes a token in its URL (``/holds/{token}``, ``/requests?token=``), and clients put one
-    in the query string by mistake."""
-
-    _TOKEN_IN_URL = re.compile(r"(/holds/|[?&;](?:token|wolkvox[-_]?token)=)([^/?&;#\s]+)", re.IGNORECASE)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        # uvicorn logs (client, method, path and query, HTTP version, status).
-        args = record.args
-        if isinstance(args, tuple) and len(args) > 2 and isinstance(args[2], str):
-            path = self._TOKEN_IN_URL.sub(lambda m: m.group(1) + mask_token(unquote(m.group(2))), args[2])
-            record.args = (*args[:2], path, *args[3:])
-        return True
-
-
-_ACCESS_MASK = _MaskTokens()
-
-
-def _mask_access_log() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if _ACCESS_MASK not in access.filters:
-        access.addFilter(_ACCESS_MASK)
 
 
 class LiveServer:

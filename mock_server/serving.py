@@ -24,7 +24,7 @@ from typing import Any
 import uvicorn
 
 from wolkvox_mock.fake import WolkvoxFake
-from wolkvox_mock.state.journal import Journal, JournalEntry
+from wolkvox_mock.state.journal import Journal, JournalEntry, RawExchange
 
 __all__ = [
     "STRAGGLER_SECONDS",
@@ -112,7 +112,7 @@ def describe_call(entry: JournalEntry) -> str:
 class CallLog(Journal):
     """A journal that also logs each entry (``--verbose``) on ``wolkvox_mock.calls``."""
 
-    def append(self, entry: JournalEntry) -> None:
-        """Keep the entry and log it."""
-        super().append(entry)
+    def append(self, entry: JournalEntry, exchange: RawExchange | None = None) -> None:
+        """Keep the entry (and its exchange, for the inspector) and log it."""
+        super().append(entry, exchange)
         call_log.info("%s", describe_call(entry))

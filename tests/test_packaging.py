@@ -55,7 +55,7 @@ def wheel_names(wheel: Path) -> set[str]:
 def test_every_module_and_data_file_is_in_the_wheel(wheel_names: set[str], folder: str) -> None:
     wanted = {
         f"{FOLDERS[folder]}/{path.relative_to(ROOT / folder).as_posix()}"
-        for pattern in ("**/*.py", "**/*.yaml", "py.typed")
+        for pattern in ("**/*.py", "**/*.yaml", "py.typed", "**/*.html", "**/*.js", "**/*.css")
         for path in (ROOT / folder).glob(pattern)
         if "__pycache__" not in path.parts
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -163,10 +163,12 @@ class Probe:
         body: Any = None,
         multipart: bool = False,
         query: Mapping[str, str] | None = None,
+        trace: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
     ) -> Exchange:
         """One call; ``token=""`` sends the target's token, None sends none. ``body`` goes as
         JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part);
-        ``query`` adds parameters after ``api``."""
+        ``query`` adds parameters after ``api``. ``trace`` receives httpx's trace events (when
+        the connection was made, when the request was written and the answer read)."""
         token = self.target.token if token == "" else token
         headers = {"wolkvox_server": self.target.server}
         if token is not None:
@@ -181,7 +183,12 @@ class Probe:
         self.calls_with_token += token == self.target.token
         try:
             response = await self.client.request(
-                method, path, params={"api": api, **(query or {})}, headers=headers, content=content
+                method,
+                path,
+                params={"api": api, **(query or {})},
+                headers=headers,
+                content=content,
+                extensions={"trace": trace} if trace is not None else None,
             )
         except httpx.TransportError as exc:
             raise TargetUnreachable(f"{method} {path}?api={api}: {type(exc).__name__}: {exc}") from exc

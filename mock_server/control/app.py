@@ -35,14 +35,14 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wolkvox_mock.contracts.protocol import ADMIN_HEADER
-from wolkvox_mock.control import fake_ops, fault_ops, health, live_ops
+from wolkvox_mock.control import fake_ops, fault_ops, health, inspector, live_ops
 from wolkvox_mock.control.routes import ControlError, Op, ok
 from wolkvox_mock.fake import WolkvoxFake
 
 __all__ = ["ADMIN_HEADER", "PREFIX", "access_error", "create_control_app"]
 
 PREFIX = "/__wolkvox_mock__"
-_OPS: tuple[Op, ...] = (*health.OPS, *fake_ops.OPS, *fault_ops.OPS, *live_ops.OPS)
+_OPS: tuple[Op, ...] = (*health.OPS, *fake_ops.OPS, *fault_ops.OPS, *live_ops.OPS, *inspector.OPS)
 _ADMIN_FIX = f"send the admin token given with --admin-token in the {ADMIN_HEADER} header"
 
 

@@ -42,6 +42,7 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
     ),
     ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
     ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
+    ("A 405 carries an Allow header naming the operation's methods (RFC 9110)", "I", "docs/openapi.md"),
     (
         "Two requests in flight per token by default, 403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS "
         "PER TOKEN (2); a setting (1 is the strictest reading; the 403 names the limit in force)",
@@ -90,6 +91,12 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "docs/control-plane.md",
     ),
     ("transport=invalid_json prints a PHP warning before the JSON", "I", "none public"),
+    (
+        "A live fake's HTTP layer: a head over 64 KiB or bytes that are not HTTP/1.1 get a plain-text 400; "
+        "an absolute-form target reaches the operation it names",
+        "I",
+        "docs/reliability.md (Wolkvox's front server is not public)",
+    ),
     (
         "wolkvox-mock serve keeps each call in flight 0.2-0.4 s by default (seeded jitter); "
         "--latency 0 answers at once; the fixtures are fast unless asked",

@@ -270,6 +270,8 @@ class FaultSet:
 
         A fault with ``times`` is used up by the calls it hits, then removed.
         """
+        if not self._faults:  # the usual case, on every call: no lock taken
+            return None
         with self._cond:
             for fault in self._faults:
                 if not fault.targets(family, api, token, server) or not fault.draw():

@@ -41,7 +41,7 @@ from starlette.types import Receive, Scope, Send
 
 from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
-from wolkvox_mock.contracts.protocol import FAULT_HEADER, TOKEN_HEADER, mask_token
+from wolkvox_mock.contracts.protocol import FAULT_HEADER, SERVER_HEADER, TOKEN_HEADER, mask_token
 from wolkvox_mock.faults.header import parse_fault_header
 from wolkvox_mock.faults.model import Effect, FaultError
 from wolkvox_mock.faults.transport import damage_json, reset_connection, send_truncated
@@ -57,7 +57,7 @@ from wolkvox_mock.pipeline.request import (
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state import audit, quota
-from wolkvox_mock.state.journal import JournalEntry
+from wolkvox_mock.state.journal import JournalEntry, RawExchange
 from wolkvox_mock.state.models import Operation
 
 if TYPE_CHECKING:
@@ -69,6 +69,13 @@ log = logging.getLogger("wolkvox_mock")
 
 # Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
 _QUERY_CACHE_SIZE = 256
+# The headers the pipeline reads on every call, read in one pass over the raw list (the first
+# of repeated ones, as Starlette's Headers.get): five scans of Headers cost more than the rest
+# of the request parsing. Other headers (hints, multipart) still go through ``Call.headers``.
+_HOT_HEADERS = {
+    name.encode("latin-1"): name
+    for name in ("host", SERVER_HEADER, TOKEN_HEADER, FAULT_HEADER, "content-type")
+}
 
 #: The checks of the pipeline, in order: (what is checked, catalogue key of the refusal).
 CHECKS: tuple[tuple[str, str], ...] = (
@@ -91,7 +98,28 @@ class _Reset(Exception):
     """A ``transport=reset`` fault: close the connection without answering."""
 
 
-@dataclass
+def _hot_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, value in raw:
+        name = _HOT_HEADERS.get(key)
+        if name is not None and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """What the pipeline needs of one operation of the catalogue, looked up once per (family,
+    api) instead of on every call: its spec, its own body limit, the journal's path. (Its
+    handler is looked up on every call: HANDLERS is a registry tests may patch.)"""
+
+    spec: OperationSpec
+    own_body_limit: int
+    query_spec: OperationSpec | None
+    path: str
+
+
+@dataclass(slots=True)
 class Call:
     """One request on its way through the pipeline."""
 
@@ -100,6 +128,10 @@ class Call:
     api: str
     headers: Headers
     query: QueryParams
+    #: The headers of ``_HOT_HEADERS`` that the request has (lowercase names).
+    hot: dict[str, str] = field(default_factory=dict)
+    route: _Route | None = None
+    raw_query: bytes = b""
     body: bytes = b""
     body_too_large: bool = False
     server: str = ""
@@ -161,6 +193,22 @@ class ApiEndpoint:
         self.fake = fake
         self.catalogue = load_catalogue()
         self._queries: dict[bytes, QueryParams] = {}
+        # One entry per implemented operation at most: unknown names are never stored.
+        self._routes: dict[tuple[str, str], _Route] = {}
+
+    def _route(self, family: str, api: str) -> _Route | None:
+        route = self._routes.get((family, api))
+        if route is None:
+            spec = self.catalogue.operation(family, api)
+            if spec is None:
+                return None
+            route = self._routes[(family, api)] = _Route(
+                spec=spec,
+                own_body_limit=spec.max_body_bytes or 0,
+                query_spec=_query_spec(spec) if spec.query else None,
+                path=f"/api/v2/{family}.php",
+            )
+        return route
 
     def _query(self, raw: bytes) -> QueryParams:
         query = self._queries.get(raw)
@@ -172,22 +220,27 @@ class ApiEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
+        query = self._query(scope.get("query_string", b""))
         call = Call(
             method=scope["method"].upper(),
             family=scope["path_params"]["family"],
-            api="",
+            api=query.get("api", ""),
             headers=Headers(scope=scope),
-            query=self._query(scope.get("query_string", b"")),
+            query=query,
+            hot=_hot_headers(scope["headers"]),
+            raw_query=scope.get("query_string", b""),
         )
-        call.api = call.query.get("api", "")
         call.extra["client"] = scope.get("client")
+        call.route = self._route(call.family, call.api)
         status, hint, journaled = 0, None, False
         try:
             status, body, hint = await self._answer(call, receive)
             # Journal before sending: a client that has its answer finds the call journaled.
             error = body.get("error") if isinstance(body, dict) else None
-            journaled = self._journal(call, status, started, hint, error)
-            await self._send(call, receive, send, *render(status, body, hint))
+            status, headers, payload = render(status, body, hint)
+            headers = self._allow(call, status, headers)
+            journaled = self._journal(call, status, started, hint, error, (status, headers, payload))
+            await self._send(call, receive, send, status, headers, payload)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
@@ -199,6 +252,16 @@ class ApiEndpoint:
                 self._journal(call, status, started, hint)
             if call.admitted:
                 self.fake.gate.release(call.token)
+
+    def _allow(
+        self, call: Call, status: int, headers: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        """A 405 names the operation's methods in ``Allow``, as RFC 9110 requires (ours: Wolkvox's
+        405 is not public; docs/openapi.md#where-schemathesis-and-wolkvox-disagree)."""
+        spec = self.catalogue.operation(call.family, call.api) if status == 405 else None
+        if spec is None:
+            return headers
+        return [*headers, (b"allow", ", ".join(spec.methods).encode())]
 
     async def _send(
         self,
@@ -249,27 +312,34 @@ class ApiEndpoint:
         spec = self._resolve(call)
         self._authenticate(call)
         self._admit(call, spec)
-        await self._in_flight(call, receive)
+        # Awaited only when there is something to wait for: most calls have no latency, no
+        # fault and no hold, and then need no coroutine (nor the multipart parser's).
+        waits = self._waits(call)
+        if waits is not None:
+            await self._in_flight(call, receive, *waits)
         self._inject(call)
         if call.body_too_large:
             raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
-        return await self._execute(call, spec)
+        files: list[UploadedFile] = []
+        fields: dict[str, Any] | None = None
+        if spec.body == "multipart":
+            fields, files = await parse_multipart(call.body, call.headers)
+        return self._execute(call, spec, fields, files)
 
     def _body_limit(self, call: Call) -> int:
         """The settings' body limit, raised for operations that take large uploads."""
-        spec = self.catalogue.operation(call.family, call.api)
-        own = spec.max_body_bytes if spec is not None and spec.max_body_bytes else 0
+        own = call.route.own_body_limit if call.route is not None else 0
         return max(self.fake.settings.max_body_bytes, own)
 
     def _resolve(self, call: Call) -> OperationSpec:
-        spec = self.catalogue.operation(call.family, call.api)
-        if spec is None or (call.family, call.api) not in HANDLERS:
+        if call.route is None or (call.family, call.api) not in HANDLERS:
             hint = (
                 None
-                if spec is None
+                if call.route is None
                 else f"{call.family}.php?api={call.api} is not implemented by wolkvox-mock yet"
             )
             raise WolkvoxAPIError.from_catalogue("unknown_api", hint=hint)
+        spec = call.route.spec
         if call.method not in spec.methods:
             allowed = ", ".join(spec.methods)
             raise WolkvoxAPIError.from_catalogue("method_not_allowed", method=call.method, allowed=allowed)
@@ -277,8 +347,8 @@ class ApiEndpoint:
         return spec
 
     def _authenticate(self, call: Call) -> None:
-        call.server = server_from(call.headers, self.fake.settings.default_server)
-        token = call.headers.get(TOKEN_HEADER, "")
+        call.server = server_from(call.hot, self.fake.settings.default_server)
+        token = call.hot.get(TOKEN_HEADER, "")
         if not token.strip():
             hint = missing_token_hint(call.headers, call.query, call.body)
             raise WolkvoxAPIError.from_catalogue("missing_token", hint=hint)
@@ -294,7 +364,10 @@ class ApiEndpoint:
             )
 
     def _check_maintenance(self, op: Operation) -> None:
-        window = self.fake.maintenance.active(op.server, self.fake.clock.now(), op.timezone)
+        maintenance = self.fake.maintenance
+        if not maintenance.scheduled:  # the usual case: no clock read, no time-zone work
+            return
+        window = maintenance.active(op.server, self.fake.clock.now(), op.timezone)
         if window is None:
             return
         error = WolkvoxAPIError.from_catalogue(
@@ -314,7 +387,7 @@ class ApiEndpoint:
         return None
 
     def _header_effect(self, call: Call) -> Effect | None:
-        value = call.headers.get(FAULT_HEADER)
+        value = call.hot.get(FAULT_HEADER)
         if value is None or not self.fake.settings.fault_header:
             return None
         try:
@@ -341,12 +414,16 @@ class ApiEndpoint:
             with fake.lock:
                 quota.count(op, record, today)
 
-    async def _in_flight(self, call: Call, receive: Receive) -> None:
+    def _waits(self, call: Call) -> tuple[float, float] | None:
+        """The call's delay and hang, in seconds; None when it has nothing to wait for."""
         effect = call.effect
         delay = self.fake.settings.latency_for(call.api) + (effect.latency if effect else 0.0)
         hang = effect.hang_seconds if effect and effect.transport == "hang" else 0.0
         if delay <= 0 and not hang and not self.fake.gate.is_held(call.token):
-            return
+            return None
+        return delay, hang
+
+    async def _in_flight(self, call: Call, receive: Receive, delay: float, hang: float) -> None:
         waiting = asyncio.ensure_future(self._delay_and_hold(call.token, delay, hang))
         watching = asyncio.ensure_future(wait_disconnect(receive))
         done, pending = await asyncio.wait({waiting, watching}, return_when=asyncio.FIRST_COMPLETED)
@@ -377,22 +454,24 @@ class ApiEndpoint:
                 **_fault_values(call, effect, self.fake.settings),
             )
 
-    async def _execute(self, call: Call, spec: OperationSpec) -> Success:
+    def _execute(
+        self, call: Call, spec: OperationSpec, fields: dict[str, Any] | None, files: list[UploadedFile]
+    ) -> Success:
         assert call.op is not None
         payload: dict[str, Any] = {}
-        files: list[UploadedFile] = []
-        content_type = call.headers.get("content-type", "")
+        route = call.route
+        assert route is not None
+        content_type = call.hot.get("content-type", "")
         if spec.body == "json" and spec.body_optional and not call.body.strip():
             payload = {}
         elif spec.body == "json":
             payload = coerce_fields(spec, parse_json_object(call.body, content_type))
         elif spec.body == "json_array":
             payload = {"records": _coerce_elements(spec, parse_json_array(call.body, content_type))}
-        elif spec.body == "multipart":
-            fields, files = await parse_multipart(call.body, call.headers)
+        elif fields is not None:  # multipart, parsed by the caller
             payload = coerce_fields(spec, fields)
-        if spec.query:
-            payload.update(coerce_fields(_query_spec(spec), dict(call.query)))
+        if route.query_spec is not None:
+            payload.update(coerce_fields(route.query_spec, dict(call.query)))
         ctx = HandlerContext(
             state=self.fake.state,
             spec=spec,
@@ -416,14 +495,29 @@ class ApiEndpoint:
         audit.record_call(ctx.op, now=ctx.now, ip=ip, user=user, family=call.family, api=call.api)
 
     def _journal(
-        self, call: Call, status: int, started: float, hint: str | None, error: object = None
+        self,
+        call: Call,
+        status: int,
+        started: float,
+        hint: str | None,
+        error: object = None,
+        answer: tuple[int, list[tuple[bytes, bytes]], bytes] | None = None,
     ) -> bool:
-        """Record the call in the journal; True, so callers can note that it is done."""
+        """Record the call, and its whole exchange, in the journal; True, so callers can note
+        that it is done."""
+        # References only (the inspector masks and decodes when it is asked for one).
+        exchange: RawExchange = (
+            call.raw_query,
+            call.headers.raw,
+            call.body,
+            None if answer is None else answer[1],
+            b"" if answer is None else answer[2],
+        )
         self.fake.journal.append(
             JournalEntry(
                 time=self.fake.clock.now().isoformat(),
                 method=call.method,
-                path=f"/api/v2/{call.family}.php",
+                path=call.route.path if call.route is not None else f"/api/v2/{call.family}.php",
                 api=call.api,
                 server=call.server,
                 token=mask_token(call.token) if call.token else "",
@@ -432,6 +526,7 @@ class ApiEndpoint:
                 error=error if isinstance(error, str) else None,
                 hint=hint,
                 fault=call.effect.describe() if call.effect else None,
-            )
+            ),
+            exchange,
         )
         return True

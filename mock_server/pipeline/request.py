@@ -127,6 +127,9 @@ async def parse_multipart(raw: bytes, headers: Headers) -> tuple[dict[str, Any],
     return fields, files
 
 
+_TEXT_TYPES = frozenset({"string", "yes_no"})
+
+
 def _as_text(value: Any) -> str | None:
     # PHP clients send numbers where strings are documented; bools, objects and arrays are not text.
     if isinstance(value, str):
@@ -174,6 +177,15 @@ def coerce_fields(spec: OperationSpec, body: Mapping[str, Any]) -> dict[str, Any
         if field.type == "file":
             continue  # files arrive in ctx.files, not as text fields: the handler checks them
         raw = body.get(field.name)
+        if type(raw) is str and field.type in _TEXT_TYPES:
+            # The usual case, taken on every call: a string where a string is documented.
+            if raw.strip():
+                values[field.name] = raw
+            elif field.required:
+                problems.append(f"'{field.name}' is required")
+            else:
+                values[field.name] = raw
+            continue
         value, problem = (None, None) if raw is None else _coerce(field, raw)
         if problem:
             problems.append(problem)

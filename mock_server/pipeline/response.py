@@ -30,13 +30,38 @@ class ClientGone(Exception):
     """The client disconnected while its request was in flight."""
 
 
+# Rendered envelopes by (status, code, error, msg): most answers are one of a few (the success
+# message of each agent, the refusals), so their JSON and headers are built once. Bounded:
+# messages that echo the request (an unknown rp_id) would otherwise grow it.
+_RENDERED: dict[tuple[int, object, object, object], tuple[list[tuple[bytes, bytes]], bytes]] = {}
+_RENDERED_SIZE = 512
+_ENVELOPE_KEYS = frozenset({"code", "error", "msg"})
+
+
+def _rendered(status: int, body: Any) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    # Only plain envelopes are kept: not "data", nor the bare arrays of the few answers
+    # documented without an envelope (real_time.php campaigns).
+    if not isinstance(body, dict) or body.keys() != _ENVELOPE_KEYS or not isinstance(body["msg"], str):
+        payload = _ENCODE(body).encode()
+        return [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())], payload
+    key = (status, body["code"], body["error"], body["msg"])
+    found = _RENDERED.get(key)
+    if found is None:
+        payload = _ENCODE(body).encode()
+        found = ([*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())], payload)
+        if len(_RENDERED) >= _RENDERED_SIZE:
+            _RENDERED.clear()
+        _RENDERED[key] = found
+    return found
+
+
 def render(status: int, body: Any, hint: str | None = None) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode)."""
-    payload = _ENCODE(body).encode()
-    headers = [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())]
+    """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode).
+    The headers list may be shared between answers: copy it before changing it."""
+    headers, payload = _rendered(status, body)
     if hint:
         # Header values must be latin-1; hints are ASCII by construction but be safe.
-        headers.append((HINT_HEADER.encode(), hint.encode("latin-1", "replace")))
+        headers = [*headers, (HINT_HEADER.encode(), hint.encode("latin-1", "replace"))]
     return status, headers, payload
 
 

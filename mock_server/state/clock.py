@@ -32,7 +32,7 @@ class Clock:
 
     def today(self, timezone: str) -> date:
         """Today's date in ``timezone`` (e.g. ``America/Bogota``): the quota's day."""
-        return self.now().astimezone(ZoneInfo(timezone)).date()
+        return _day_in(timezone, self.now())
 
     @property
     def frozen(self) -> bool:
@@ -71,6 +71,33 @@ class Clock:
         with self._lock:
             self._frozen = None
             self._offset = timedelta(0)
+
+
+# Every admitted call asks which day it is in its operation's time zone. The answer is the
+# same for every instant of a 15-minute block of UTC unless a day starts inside the block
+# (every UTC offset in use is a multiple of 15 minutes, so midnight falls on a block's edge):
+# the day is computed once per block and zone, and blocks that hold a day's start (old
+# local-mean-time offsets) are never cached, so the answer is always exact.
+_BLOCK_SECONDS = 15 * 60
+_BLOCK = timedelta(seconds=_BLOCK_SECONDS)
+_TICK = timedelta(microseconds=1)
+# timezone -> (block number, the day throughout that block); one entry per zone in use.
+_days: dict[str, tuple[int, date]] = {}
+
+
+def _day_in(timezone: str, now: datetime) -> date:
+    block = int(now.timestamp() // _BLOCK_SECONDS)  # floor, also before 1970
+    cached = _days.get(timezone)
+    if cached is not None and cached[0] == block:
+        return cached[1]
+    zone = ZoneInfo(timezone)
+    day = now.astimezone(zone).date()
+    start = datetime.fromtimestamp(block * _BLOCK_SECONDS, UTC)
+    if start.astimezone(zone).date() == day == (start + _BLOCK - _TICK).astimezone(zone).date():
+        if len(_days) > 64:  # zones come from seeds and the control plane: keep it bounded
+            _days.clear()
+        _days[timezone] = (block, day)
+    return day
 
 
 def _aware(at: datetime) -> datetime:

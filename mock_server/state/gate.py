@@ -38,17 +38,20 @@ class TokenGate:
 
     def __init__(self) -> None:
         # Re-entrant: test predicates read the gate through its locked accessors.
-        self._cond = threading.Condition(threading.RLock())
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
         self._in_flight: dict[str, int] = {}
         self._peak: dict[str, int] = {}
         self._held: dict[str, list[_Waiter]] = {}
         self._watchers: list[_Watcher] = []
+        # Threads blocked in wait_for: every admission and release notifies only when one is.
+        self._sleepers = 0
 
     # -- admission -------------------------------------------------------------------------
 
     def try_acquire(self, token: str, limit: int) -> bool:
         """Admit one request of ``token`` if fewer than ``limit`` are in flight."""
-        with self._cond:
+        with self._lock:  # the Condition's own lock, without its Python-level wrapper
             current = self._in_flight.get(token, 0)
             if current >= limit:
                 return False
@@ -59,7 +62,7 @@ class TokenGate:
 
     def release(self, token: str) -> None:
         """Free the slot of one admitted request of ``token``."""
-        with self._cond:
+        with self._lock:  # the Condition's own lock, without its Python-level wrapper
             left = self._in_flight.get(token, 0) - 1
             if left > 0:
                 self._in_flight[token] = left
@@ -86,7 +89,9 @@ class TokenGate:
 
     def is_held(self, token: str) -> bool:
         """Whether ``token`` is on hold."""
-        with self._cond:
+        if not self._held:  # no hold at all, the usual case: no lock needed to say so
+            return False
+        with self._lock:
             return token in self._held
 
     def held_count(self, token: str) -> int:
@@ -130,7 +135,11 @@ class TokenGate:
         Do not call it from the event loop that serves the fake: use ``wait_for_async``.
         """
         with self._cond:
-            return self._cond.wait_for(lambda: predicate(self), timeout)
+            self._sleepers += 1
+            try:
+                return self._cond.wait_for(lambda: predicate(self), timeout)
+            finally:
+                self._sleepers -= 1
 
     async def wait_for_async(self, predicate: Callable[[TokenGate], bool], timeout: float = 5.0) -> bool:
         """Await until ``predicate(gate)`` holds; False on timeout."""
@@ -159,7 +168,10 @@ class TokenGate:
 
     def _changed(self) -> None:
         # Called with the lock held (re-entrant, so predicates may use the accessors).
-        self._cond.notify_all()
+        if self._sleepers:
+            self._cond.notify_all()
+        if not self._watchers:
+            return
         ready = [w for w in self._watchers if w[2]()]
         for w in ready:
             self._watchers.remove(w)

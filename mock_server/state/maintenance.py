@@ -181,8 +181,15 @@ class MaintenanceSchedule:
         with self._lock:
             return list(self._windows)
 
+    @property
+    def scheduled(self) -> bool:
+        """Whether any window exists (read on every call: no lock, no copy)."""
+        return bool(self._windows)
+
     def active(self, server: str, now: datetime, timezone: str) -> MaintenanceWindow | None:
         """The window (newest first) that covers a call to ``server`` at ``now``, if any."""
+        if not self._windows:
+            return None
         for window in reversed(self.windows()):
             if window.covers(server, now, timezone):
                 return window

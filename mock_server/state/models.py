@@ -9,7 +9,6 @@ seed the next.
 from __future__ import annotations
 
 import copy
-from bisect import bisect_right
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -141,8 +140,14 @@ class Operation:
             return None
         last = rp.last_agent
         # The first candidate ranked after the last one assigned, else the first of all.
-        after = 0 if last is None else bisect_right(ranked, _agent_sort_key(last), key=_first)
-        chosen = ranked[after][1] if after < len(ranked) else ranked[0][1]
+        chosen = ranked[0][1]
+        if last is not None:
+            last_key = _agent_sort_key(last)
+            # A plain scan: routing points have a few agents, and it calls no key function.
+            for key, agent_id in ranked:
+                if key > last_key:
+                    chosen = agent_id
+                    break
         rp.last_agent = chosen
         return chosen
 
@@ -162,10 +167,6 @@ class Operation:
         ]
         ranked.sort()
         return ranked
-
-
-def _first(item: tuple[tuple[int, int, str], str]) -> tuple[int, int, str]:
-    return item[0]
 
 
 @lru_cache(maxsize=4096)  # every add_interaction ranks the same few agent ids again

@@ -12,6 +12,7 @@ from bench.common import HELD_TOKEN, token_name
 from bench.inprocess import ASGI, RESPX, STATIC, InProcessResult, run_inprocess
 from bench.live import LiveResult, Server, WrkRun, check_same_answer, hold_one_request, run_wrk
 from bench.memory import measure
+from bench.peers import PeersResult, ours_command, parse_table, rig_dir
 from bench.report import render
 from bench.run import main
 
@@ -72,15 +73,84 @@ def test_report_states_the_machine_and_every_goal() -> None:
     assert "- machine: test" in report
     assert "| live fake / bare >= 0.6 (journal on; req/s, median of rounds) | 0.75 | yes |" in report
     assert "| live fake / bare >= 0.6 (journal on; server CPU per request) | 0.75 | yes |" in report
-    assert "| in-process ASGITransport <= 3 × static respx | 1.50 | yes |" in report
+    assert "| in-process ASGITransport <= 1.5 × static respx | 1.50 | yes |" in report
     assert "| 100,000 interactions <= 100 MB (RSS growth; process total 120.0 MB) | 80.0 MB | yes |" in report
     assert "| 100,001 | 40.0 MB | 120.0 MB | 80.0 MB | 839 | 10,000 / 10,000 |" in report
 
 
 def test_make_bench_entry_point_writes_the_report(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    main(["--quick", "--skip-live", "--out", str(out)])
+    main(["--quick", "--skip-live", "--skip-peers", "--out", str(out)])
     text = out.read_text()
     assert text.startswith("# Benchmarks")
     assert "## Memory: recorded interactions" in text
     assert "## Live" not in text
+
+
+RIG_TABLE = """## Mock-server peers: POST /api/v2/configuration.php?api=add_interaction
+
+| server | mode | req/s c32 | p50 ms | p99 ms | srv CPU | req/s c1 | p50 ms c1 | p99 ms c1 | errors | 201+body | refuses no token | startup s |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|
+| starlette | shared | 20000.0 | 1.10 | 2.40 | 95% | 9000.0 | 0.10 | 0.30 | 0 | ok | no | 0.8 |
+| wiremock | shared | 8000.0 | 3.60 | 22.8 | 180% | 3000.0 | 0.30 | 1.20 | 0 | ok | yes(404) | 7.0 |
+| wolkvox-mock serve | shared | 12000.0 | 2.50 | 9.10 | 99% | 4000.0 | 0.20 | 0.90 | 0 | ok | yes(401) | 3.1 |
+"""
+
+
+def test_the_peers_table_is_read_and_the_ratios_are_ours_over_each_peer() -> None:
+    result = PeersResult(command="serve", table=RIG_TABLE, rows=parse_table(RIG_TABLE))
+    assert [r.server for r in result.rows] == ["starlette", "wiremock", "wolkvox-mock serve"]
+    assert result.ratio("wiremock") == pytest.approx(1.5)
+    assert result.ratio("starlette") == pytest.approx(0.6)
+    assert result.ratio("starlette", mode="pinned") is None
+
+
+def test_the_report_shows_the_peers_table_and_their_goals() -> None:
+    inprocess = InProcessResult(rounds=1, batch=1, median_us={ASGI: 300.0, RESPX: 450.0, STATIC: 200.0})
+    memory = {
+        "count": 10,
+        "recorded": 11,
+        "rss_before_mb": 40.0,
+        "rss_after_mb": 40.0,
+        "growth_mb": 0.0,
+        "bytes_per_interaction": 0,
+        "journal_kept": 11,
+        "journal_size": 10_000,
+    }
+    peers = PeersResult(command="serve", table=RIG_TABLE, rows=parse_table(RIG_TABLE))
+    report = render(["- machine: test"], None, inprocess, memory, 1.0, peers)
+    assert "| peers: serve / WireMock >= 1.5 (req/s, 32 connections) | 1.50 | yes |" in report
+    assert (
+        "| peers: serve / bare Starlette (uvloop + httptools) >= 0.5 (req/s, 32 connections) | 0.60 | yes |"
+        in report
+    )
+    assert "| peers: serve's p99 <= WireMock's (32 connections) | 9.1 ms vs 22.8 ms | yes |" in report
+    assert "serve / WireMock **1.50**, serve / bare Starlette **0.60**" in report
+    assert "### Mock-server peers" in report
+
+
+def test_without_peers_dir_the_rig_is_skipped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("PEERS_DIR", raising=False)
+    assert rig_dir() is None
+    monkeypatch.setenv("PEERS_DIR", str(tmp_path))  # a folder without peers.sh
+    assert rig_dir() is None
+    (tmp_path / "peers.sh").write_text("exit 0\n")
+    assert rig_dir() == tmp_path.resolve()
+
+
+def test_ours_is_serve_with_only_what_the_load_needs() -> None:
+    command = ours_command()
+    assert command.startswith("exec ") and " serve --port " in command
+    assert "--seed bench/peers_seed.yaml" in command and "--concurrency-limit 64" in command
+    assert command.endswith("--latency 0")  # serve has the flag today
+
+
+def test_the_peers_seed_admits_the_rigs_token_for_longer_than_any_run() -> None:
+    from bench.peers import SEED
+    from wolkvox_mock.state.seed import load_seed
+
+    state = load_seed(str(SEED))
+    op, token = state.find_token("bench-token") or (None, None)
+    assert op is not None and token is not None
+    assert op.token_limit(token) >= 10**9  # a 30 s run at 100,000 req/s stays far below it
+    assert op.routing_points["1"].interaction_active and op.candidates(op.routing_points["1"])

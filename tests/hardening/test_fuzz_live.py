@@ -5,6 +5,7 @@ that are not HTTP/1.1 (the app never sees those); never a 5xx; and the server ke
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,10 +131,10 @@ def test_lowercase_and_made_up_methods_get_an_envelope(
 @pytest.mark.parametrize(
     "line",
     [
-        f"GET http://wv0001.wolkvox.com{ADD_INTERACTION} HTTP/1.1",
+        "GET http://wv0001.wolkvox.com/nowhere HTTP/1.1",
         "OPTIONS * HTTP/1.1",
         "CONNECT wv0001.wolkvox.com:443 HTTP/1.1",
-        "PRI * HTTP/2.0",  # the HTTP/2 preface: h11 reads it as HTTP/1 syntax
+        "PRI * HTTP/2.0",  # the HTTP/2 preface: llhttp refuses it, h11 reads it as HTTP/1 syntax
         "GET /x%0Ay HTTP/1.1",
         "DELETE /__wolkvox_mock__/faults/%0Ay HTTP/1.1",
     ],
@@ -142,3 +143,15 @@ def test_targets_no_route_matches_get_an_envelope(server: LiveServer, line: str)
     wire = WireCase(line.split()[0], f"{line}\r\nhost: x\r\n\r\n".encode())
     answer = _exchange(server, wire)
     assert answer.status == 404
+
+
+def test_an_absolute_form_target_reaches_the_endpoint_it_names(server: LiveServer) -> None:
+    """RFC 9112 (section 3.2.2): a server must accept the absolute-form; llhttp reads its path,
+    so the call is the one the URL names (h11 passed the whole URL on as the path: 404)."""
+    data = (
+        f"POST http://wv0001.wolkvox.com{ADD_INTERACTION} HTTP/1.1\r\nhost: x\r\nwolkvox-token: {TOKEN}\r\n"
+    )
+    body = json.dumps(VALID_INTERACTION).encode()
+    answer = _exchange(server, WireCase("POST", f"{data}content-length: {len(body)}\r\n\r\n".encode() + body))
+    assert answer.status == 201
+    assert len(server.fake.interactions) == 1

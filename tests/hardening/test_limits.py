@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 
 import httpx
 import pytest
@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from tests.conftest import ADD_INTERACTION, BASE_URL, TOKEN, VALID_INTERACTION
 from tests.hardening.support import check_envelope, client_for, fuzz_app, raw_exchange, read_answer
 from wolkvox_mock import WolkvoxApp
+from wolkvox_mock.http_protocol import MAX_HEAD_BYTES, WolkvoxHttpProtocol
 from wolkvox_mock.server import LiveServer, uvicorn_config
 
 AUTH = {"wolkvox-token": TOKEN}
@@ -150,17 +151,59 @@ def test_header_blocks_under_64_kib_reach_the_app(live: LiveServer) -> None:
     ],
     ids=["one 300 KiB header", "6,000 headers", "300 KiB URL"],
 )
-def test_header_blocks_over_256_kib_get_uvicorns_400_and_never_reach_the_app(
+def test_header_blocks_far_over_64_kib_get_uvicorns_400_and_never_reach_the_app(
     live: LiveServer, data: bytes
 ) -> None:
-    """h11 refuses an incomplete header block over 64 KiB; uvicorn reads at most 256 KiB at a
-    time, so a block over 256 KiB is always refused (between the two, it depends on how the
-    bytes arrive). The app never sees the request; the client may see a reset instead of the
-    400 when it is still sending."""
+    """The app never sees the request; the client may see a reset instead of the 400 when it
+    is still sending."""
     answer = raw_exchange(live.host, live.port, data)
     assert answer.from_http_layer or (answer.status is None and answer.reset), answer
     assert live.fake.journal.total == 0
     assert _post(live.url, json.dumps(VALID_INTERACTION).encode()).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [f"x-big: {'a' * (MAX_HEAD_BYTES + 10)}\r\n", "".join(f"x-{i}: {'a' * 20}\r\n" for i in range(2_500))],
+    ids=["one header", "many headers"],
+)
+def test_every_header_block_over_64_kib_is_refused_however_the_bytes_arrive(
+    live: LiveServer, headers: str
+) -> None:
+    """The bound is exact now (h11's depended on how the bytes arrived between 64 and 256 KiB)."""
+    data = _request(ADD_INTERACTION, headers)
+    assert MAX_HEAD_BYTES < len(data) < 256 * 1024
+    for pieces in ([data], [data[i : i + 4096] for i in range(0, len(data), 4096)]):
+        with socket.create_connection((live.host, live.port), timeout=5) as sock:
+            for piece in pieces:
+                with suppress(OSError):
+                    sock.sendall(piece)
+            answer = read_answer(sock)
+        assert answer.from_http_layer or (answer.status is None and answer.reset), answer
+    assert live.fake.journal.total == 0
+
+
+def test_a_header_that_never_ends_is_refused_at_the_bound(live: LiveServer) -> None:
+    """A client that sends header bytes without end gets the 400 once it passes 64 KiB, while
+    it is still sending: the server does not wait for the line's end, nor buffer past the bound."""
+    with socket.create_connection((live.host, live.port), timeout=5) as sock:
+        sock.sendall(f"POST {ADD_INTERACTION} HTTP/1.1\r\nhost: x\r\nx-endless: ".encode())
+        with suppress(OSError):
+            sock.sendall(b"a" * (MAX_HEAD_BYTES + 1024))
+        answer = read_answer(sock)
+    assert answer.from_http_layer or (answer.status is None and answer.reset), answer
+    assert live.fake.journal.total == 0
+
+
+def test_what_llhttp_refuses_on_a_kept_alive_connection_gets_the_http_layer_400(live: LiveServer) -> None:
+    """Only a connection's first request is handed to h11 when llhttp refuses it; a later one
+    (here a lowercase method, which h11 would pass to the app) gets uvicorn's 400."""
+    first = _request(ADD_INTERACTION, f"wolkvox-token: {TOKEN}\r\n")
+    with socket.create_connection((live.host, live.port), timeout=5) as sock:
+        sock.sendall(first)
+        assert read_answer(sock).status == 400  # the empty body: SOME PARAMETERS ARE REQUIRED
+        sock.sendall(first.replace(b"POST", b"post", 1))
+        assert read_answer(sock).from_http_layer
 
 
 def test_long_urls_under_64_kib_reach_the_app(live: LiveServer) -> None:
@@ -263,8 +306,8 @@ def test_a_websocket_upgrade_is_served_as_plain_http(live: LiveServer) -> None:
 def test_uvicorn_settings_are_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
     config = uvicorn_config(fuzz_app(), "127.0.0.1", 0)
-    assert config.http == "h11" and config.ws == "none"
-    assert config.h11_max_incomplete_event_size == 64 * 1024
+    assert config.http is WolkvoxHttpProtocol and config.loop == "auto" and config.ws == "none"
+    assert config.h11_max_incomplete_event_size == MAX_HEAD_BYTES == 64 * 1024
     assert config.timeout_keep_alive == 5
     assert config.timeout_graceful_shutdown is not None
     assert config.limit_concurrency is None  # uvicorn's 503 beyond it would be a 5xx

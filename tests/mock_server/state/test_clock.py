@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from wolkvox_mock import Clock
 
@@ -34,3 +37,23 @@ def test_set_on_a_running_clock_keeps_it_running_from_there() -> None:
     assert clock.now().year == 2030 and not clock.frozen
     clock.unfreeze()
     assert clock.now().year < 2030
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [
+        ("America/Bogota", datetime(2026, 11, 27, 4, 50, tzinfo=UTC)),  # midnight there: 05:00 UTC
+        ("Asia/Kathmandu", datetime(2026, 11, 26, 18, 5, tzinfo=UTC)),  # +05:45
+        ("America/Santiago", datetime(2026, 9, 6, 3, 50, tzinfo=UTC)),  # DST starts at midnight
+        ("Australia/Lord_Howe", datetime(2026, 10, 3, 13, 20, tzinfo=UTC)),  # a 30-minute DST step
+        ("America/Bogota", datetime(1900, 1, 1, 4, 40, tzinfo=UTC)),  # local mean time, -4:56:16
+    ],
+)
+def test_today_is_exact_minute_by_minute_across_a_day_boundary(zone: str, start: datetime) -> None:
+    """today() reuses its answer within a 15-minute block of UTC: never across a day's start,
+    whatever the zone's offset (local mean time included)."""
+    clock = Clock(frozen_at=start)
+    for _ in range(24 * 60):
+        for step in (timedelta(microseconds=1), timedelta(seconds=59, microseconds=999_998)):
+            clock.advance(step.total_seconds())
+            assert clock.today(zone) == clock.now().astimezone(ZoneInfo(zone)).date(), clock.now()

@@ -1,0 +1,129 @@
+"""The HTTP/1.1 protocol a live fake runs on: uvicorn's httptools protocol (llhttp, in C) with
+the two things h11 gave the fake for free, so that the fast parser changes no answer the tests
+pin down (docs/reliability.md):
+
+- **A bound on the header block.** llhttp has no limit of its own (h11 had
+  ``h11_max_incomplete_event_size``): a request line plus headers over ``MAX_HEAD_BYTES`` gets
+  uvicorn's ``400 Invalid HTTP request received.`` and the app never sees it. The complete
+  parts are counted exactly (URL, header names and values, as the parser hands them over); the
+  raw bytes of a head still incomplete are bounded too, so a header that never ends cannot
+  grow the server's memory.
+- **h11's answers for what llhttp refuses.** llhttp accepts only the methods it knows, in
+  upper case, and HTTP/1.0 and 1.1; h11 accepts any method token and reads ``PRI *
+  HTTP/2.0`` or a ``CONNECT`` as HTTP/1 syntax, so the fake answered those in the envelope
+  (405 for ``post``, 404 for ``PRI *``). When llhttp refuses the first request of a
+  connection, that connection is handed, with the bytes it sent so far, to uvicorn's h11
+  protocol, which answers exactly as before. A well-formed request never takes that path: it
+  costs one list append per read until the first head is complete.
+
+A later request on a kept-alive connection that llhttp refuses gets uvicorn's 400 directly
+(the bytes of a half-read stream cannot be replayed); so does a head over the bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httptools
+from uvicorn.config import Config
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+__all__ = ["MAX_HEAD_BYTES", "WolkvoxHttpProtocol"]
+
+#: Largest request line plus header block read (the limit h11 had as its incomplete-event size).
+MAX_HEAD_BYTES = 64 * 1024
+# Per header line beyond its name and value: ": " and CRLF.
+_LINE_OVERHEAD = 4
+# HTTP versions llhttp parses that h11 answers differently (HTTP/0.9: h11 refuses it).
+_HTTP1 = frozenset({"1.0", "1.1"})
+
+
+class _HeadTooLarge(Exception):
+    """The request line and headers exceed ``MAX_HEAD_BYTES``."""
+
+
+class _NotLikeH11(Exception):
+    """llhttp accepted a head that h11 treats otherwise (HTTP/0.9, HTTP/1.1 without Host)."""
+
+
+class WolkvoxHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, with a head-size bound and h11's answers for the first
+    request of a connection that llhttp refuses (see the module's docstring)."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._app_state = app_state
+        # Raw bytes received while a head is incomplete (its size is counted exactly once
+        # it is complete, in on_headers_complete).
+        self._raw_head_bytes = 0
+        self._in_head = True
+        # Everything received until the first head is complete: what h11 is handed on a fallback.
+        self._first_chunks: list[bytes] | None = []
+
+    def data_received(self, data: bytes) -> None:
+        if self._first_chunks is not None:
+            self._first_chunks.append(data)
+        if self._in_head:
+            self._raw_head_bytes += len(data)
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():  # never: the fake serves no WebSocket (ws="none")
+                self.handle_websocket_upgrade()
+        except httptools.HttpParserError as exc:
+            self._refuse(exc)
+            return
+        if self._in_head and self._raw_head_bytes > MAX_HEAD_BYTES:
+            self._refuse(_HeadTooLarge())
+
+    def _refuse(self, exc: BaseException) -> None:
+        cause = exc.__context__ if isinstance(exc, httptools.HttpParserCallbackError) else exc
+        chunks = self._first_chunks
+        if chunks is not None and not isinstance(cause, _HeadTooLarge):
+            self._hand_over_to_h11(b"".join(chunks))
+            return
+        msg = "Invalid HTTP request received."
+        self.logger.warning(msg)
+        self.send_400_response(msg)
+
+    def _hand_over_to_h11(self, data: bytes) -> None:
+        """Let uvicorn's h11 protocol serve this connection from its first byte."""
+        self._first_chunks = None
+        self.connections.discard(self)
+        h11 = H11Protocol(self.config, self.server_state, self._app_state, self.loop)
+        self.transport.set_protocol(h11)
+        h11.connection_made(self.transport)
+        h11.data_received(data)
+
+    def on_headers_complete(self) -> None:
+        # The head's size, counted here once rather than in a callback per header line.
+        size, host = len(self.url), False
+        for name, value in self.headers:
+            size += len(name) + len(value) + _LINE_OVERHEAD
+            host = host or name == b"host"
+        if size > MAX_HEAD_BYTES:
+            raise _HeadTooLarge
+        version = self.parser.get_http_version()
+        if version not in _HTTP1 or (version == "1.1" and not host):
+            raise _NotLikeH11
+        # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
+        # host:port is not a URL httptools parses), and then h11 should answer instead.
+        super().on_headers_complete()
+        self._in_head = False
+        self._raw_head_bytes = 0
+        self._first_chunks = None
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head = True
+        self._raw_head_bytes = 0
