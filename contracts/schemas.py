@@ -297,7 +297,8 @@ def envelope_schema() -> dict[str, Any]:
             "title": "Wolkvox answer",
             "type": "object",
             "properties": {
-                "code": {"type": ["string", "integer"], "pattern": "^[0-9]+$"},
+                # Digits, or empty: information.php's agents and campaigns answer the "" placeholder.
+                "code": {"type": ["string", "integer"], "pattern": "^[0-9]*$"},
                 "error": {"type": ["string", "null"]},
                 "msg": {"type": "string"},
                 "data": {"type": ["array", "object"]},
