@@ -25,7 +25,9 @@ __all__ = [
     "CodeType",
     "ErrorSpec",
     "FieldSpec",
+    "NestedSpec",
     "OperationSpec",
+    "ReportSpec",
     "SuccessSpec",
     "Tag",
     "load_catalogue",
@@ -123,6 +125,48 @@ class SuccessSpec:
 
 
 @dataclass(frozen=True)
+class NestedSpec:
+    """A report field holding an array of sub-rows (agent_5's ``status_x_hour``)."""
+
+    group: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What the rows of a reports_manager.php report hold, and what they are built from.
+
+    ``fields`` are the row's keys exactly as Wolkvox's example spells them, in order;
+    ``nested`` the keys holding arrays of sub-rows. ``rows``, ``where`` and ``group`` name the
+    history records the fake builds the rows from, a filter on them and the keys rows are
+    grouped by (none: one row per record). ``shape`` is ``rows`` (an array) or ``buckets``
+    (an object keyed by bucket, cdr_4). ``max_days`` is the longest date range accepted.
+    """
+
+    folder: str
+    rows: str
+    fields: tuple[str, ...]
+    where: str | None = None
+    group: tuple[str, ...] = ()
+    nested: Mapping[str, NestedSpec] = field(default_factory=dict)
+    shape: Literal["rows", "buckets"] = "rows"
+    max_days: int = 31
+
+
+def _report(raw: Mapping[str, Any] | None) -> ReportSpec | None:
+    if raw is None:
+        return None
+    raw = dict(raw)
+    nested = {
+        name: NestedSpec(group=tuple(n.get("group", ())), fields=tuple(n["fields"]))
+        for name, n in (raw.pop("nested", None) or {}).items()
+    }
+    return ReportSpec(
+        fields=tuple(raw.pop("fields")), group=tuple(raw.pop("group", ())), nested=nested, **raw
+    )
+
+
+@dataclass(frozen=True)
 class OperationSpec:
     """One operation of a v2 endpoint family, e.g. ``configuration.php?api=add_interaction``."""
 
@@ -139,6 +183,8 @@ class OperationSpec:
     while_module_disabled: bool = False
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
+    #: For reports_manager.php reports: what a row holds and what it is built from.
+    report: ReportSpec | None = None
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -211,6 +257,7 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
         success=success,
         fields=_field_specs(raw.pop("fields", None)),
         query=_field_specs(raw.pop("query", None)),
+        report=_report(raw.pop("report", None)),
         errors=tuple(raw.pop("errors", ())),
         sources=tuple(raw.pop("sources", ())),
         notes=tuple(raw.pop("notes", ())),

@@ -10,6 +10,7 @@ from wolkvox_mock.handlers import (
     interactions,
     ips,
     module,
+    reports,
     skills,
 )
 from wolkvox_mock.handlers.context import HANDLERS, Handler, HandlerContext, Success, UploadedFile, handler
@@ -29,5 +30,6 @@ __all__ = [
     "interactions",
     "ips",
     "module",
+    "reports",
     "skills",
 ]
