@@ -14,6 +14,7 @@ import uvicorn
 from wolkvox_mock.app import create_app
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.settings import Settings
+from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.demo import demo_state
 from wolkvox_mock.state.models import State, Token
 from wolkvox_mock.state.seed import SeedError, load_seed
@@ -119,6 +120,25 @@ def _banner(state: State, url: str, default_server: str) -> None:
     "--latency", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Seconds per call."
 )
 @click.option("--admin-token", help="Token that unlocks the control plane for non-loopback clients.")
+@click.option(
+    "--history",
+    "history_days",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 3660),
+    metavar="DAYS",
+    help="Days of generated contact-center history (up to today) for reports_manager.php.",
+)
+@click.option(
+    "--history-seed", default="wolkvox-mock", show_default=True, help="Seed of the history: same seed, same rows."
+)
+@click.option(
+    "--history-calls",
+    default=200,
+    show_default=True,
+    type=click.IntRange(0, 1_000_000),
+    help="Calls per day of the history (chats a quarter of it).",
+)
 def serve(
     host: str,
     port: int,
@@ -128,9 +148,16 @@ def serve(
     concurrency_limit: int,
     latency: float,
     admin_token: str | None,
+    history_days: int = 0,
+    history_seed: str = "wolkvox-mock",
+    history_calls: int = 200,
 ) -> None:
     """Serve a fake Wolkvox (a demo operation unless --seed is given)."""
     state, default_server = _initial_state(seed, server, token)
+    if history_days:
+        history = HistoryConfig(seed=history_seed, days=history_days, calls_per_day=history_calls)
+        for op in state.operations.values():
+            history.apply(op)
     settings = Settings(
         default_server=default_server,
         concurrency_limit=concurrency_limit,

@@ -43,6 +43,7 @@ from wolkvox_mock.contracts.client.answers import (
     transport_error,
 )
 from wolkvox_mock.contracts.client.operations import AsyncOperations, Op, Request, SyncOperations
+from wolkvox_mock.contracts.client.reports import AsyncReports, SyncReports
 from wolkvox_mock.contracts.client.results import InteractionResult, ResultT, WolkvoxResult, narrow
 from wolkvox_mock.contracts.client.slots import REGISTRY
 from wolkvox_mock.contracts.errors import WolkvoxAPIError, WolkvoxTimeoutError
@@ -109,7 +110,7 @@ class ClientBase:
         }
 
 
-class WolkvoxClient(ClientBase, SyncOperations):
+class WolkvoxClient(ClientBase, SyncOperations, SyncReports):
     """A sync Wolkvox client (thread-safe: share one, or build several, per token).
 
     ``server`` is the operation's server code (``"0042"``); ``token`` goes in the
@@ -199,7 +200,7 @@ class WolkvoxClient(ClientBase, SyncOperations):
         return read_answer(response, api, family)
 
 
-class AsyncWolkvoxClient(ClientBase, AsyncOperations):
+class AsyncWolkvoxClient(ClientBase, AsyncOperations, AsyncReports):
     """The async twin of ``WolkvoxClient`` (asyncio), same arguments and results.
 
     Tasks of one event loop queue for the token's slots in order; the slots are shared with

@@ -93,6 +93,10 @@ class HistoryConfig:
         """The JSON form kept in ``Operation.collections["history"]``."""
         return {"seed": self.seed, "days": self.days, "end": self.end, "calls_per_day": self.calls_per_day}
 
+    def apply(self, op: Operation) -> None:
+        """Give ``op`` this history (kept in its collections, so exports and seeds carry it)."""
+        op.collections["history"] = self.as_dict()
+
     def covers(self, day: date, today: date) -> bool:
         """Whether ``day`` has generated history (``today`` stands in for an empty ``end``)."""
         last = date.fromisoformat(self.end) if self.end else today
