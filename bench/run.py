@@ -19,6 +19,7 @@ from bench.inprocess import InProcessResult, run_inprocess
 from bench.live import LiveResult, run_live
 from bench.machine import machine_lines
 from bench.report import render
+from bench.reports import reports_section
 
 __all__ = ["Sizes", "main", "run_all"]
 
@@ -65,7 +66,7 @@ def run_all(sizes: Sizes, live: bool = True) -> str:
     inprocess: InProcessResult = run_inprocess(sizes.inprocess_rounds, sizes.inprocess_batch)
     print(f"memory: {sizes.interactions:,} interactions in a fresh process ...", flush=True)
     memory = _memory(sizes.interactions)
-    return render(before, live_result, inprocess, memory, time.monotonic() - started)
+    return render(before, live_result, inprocess, memory, time.monotonic() - started) + reports_section(sizes == QUICK)
 
 
 def main(argv: list[str] | None = None) -> None:

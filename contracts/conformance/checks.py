@@ -24,6 +24,7 @@ from wolkvox_mock.contracts.conformance.operations import (
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
 from wolkvox_mock.contracts.conformance.token_gate import SUMMARY as GATE_SUMMARY
 from wolkvox_mock.contracts.conformance.token_gate import check_token_gate
+from wolkvox_mock.contracts.conformance.reports import report_checks
 from wolkvox_mock.contracts.conformance.writes import write_checks
 
 __all__ = ["Check", "CheckContext", "all_checks", "read_only_operations"]
@@ -163,6 +164,7 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
         ),
     )
     reads = tuple(_success_check(spec) for spec in read_only_operations(catalogue))
+    reads += tuple(report_checks(names))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
     writes = write_checks(names)
     if "add_interaction" in names:

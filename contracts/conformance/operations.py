@@ -91,7 +91,9 @@ def select_operations(selection: Selection = None, catalogue: Catalogue | None =
 def probe_is_safe(spec: OperationSpec) -> bool:
     """Whether an empty request is sure to be refused: the operation has a required field or
     query parameter (one without would act on an empty request), and a body to leave empty."""
-    return spec.body != "none" and bool(spec.required_fields or spec.required_query)
+    # A GET without its required query (a report without its dates) only reads.
+    readable = spec.body != "none" or spec.methods[:1] == ("GET",)
+    return readable and bool(spec.required_fields or spec.required_query)
 
 
 def _exists_finding(ex: Exchange, spec: OperationSpec) -> Finding:

@@ -162,6 +162,7 @@ class Probe:
         token_header: str = "wolkvox-token",
         body: Any = None,
         multipart: bool = False,
+        params: Mapping[str, str] | None = None,
     ) -> Exchange:
         """One call; ``token=""`` sends the target's token, None sends none. ``body`` goes as
         JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part)."""
@@ -179,7 +180,7 @@ class Probe:
         self.calls_with_token += token == self.target.token
         try:
             response = await self.client.request(
-                method, path, params={"api": api}, headers=headers, content=content
+                method, path, params={"api": api, **(params or {})}, headers=headers, content=content
             )
         except httpx.TransportError as exc:
             raise TargetUnreachable(f"{method} {path}?api={api}: {type(exc).__name__}: {exc}") from exc

@@ -54,8 +54,8 @@ def _cost(seconds: int) -> str:
 
 
 def _code(r: Any, ctx: ReportContext, group: int, part: int) -> str:
-    index = r.cod if group == 0 else getattr(r, "cod2", -1)
-    return ctx.code(index, group)[part]
+    index = r.cod if group == 0 else r.cod2
+    return ctx.roster.codes[group][index][part] if index >= 0 else ""
 
 
 _COMMON: dict[str, Getter] = {

@@ -17,6 +17,7 @@ from wolkvox_mock.state.models import Operation
 __all__ = ["ReportContext", "day_text", "hms", "moment", "ordinal", "percent", "ratio"]
 
 _DAY = 86_400
+_NO_CODE = ("", "")
 
 
 def hms(seconds: float) -> str:
@@ -65,16 +66,14 @@ class ReportContext:
     selectors: dict[str, str] = field(default_factory=dict)
     #: Records behind the whole answer (for shares of the total such as ``percent``).
     total: int = 0
+    #: The report's name (``cdr_1``).
+    api: str = ""
+    #: 0 for ``cod_act=cod_act1`` (and reports without the selector), 1 for ``cod_act2``.
+    code_group: int = 0
 
-    @property
-    def api(self) -> str:
-        """The report's name (``cdr_1``)."""
-        return self.spec.api
-
-    @property
-    def code_group(self) -> int:
-        """0 for ``cod_act=cod_act1`` (and reports without the selector), 1 for ``cod_act2``."""
-        return 1 if self.selectors.get("cod_act") == "cod_act2" else 0
+    def __post_init__(self) -> None:
+        self.api = self.spec.api
+        self.code_group = 1 if self.selectors.get("cod_act") == "cod_act2" else 0
 
     def days(self) -> list[date]:
         """Every calendar day the range touches, in order."""
@@ -119,8 +118,7 @@ class ReportContext:
 
     def code(self, index: int, group: int = 0) -> tuple[str, str]:
         """(code, description) of an activity code of ``group``, ``("", "")`` for none."""
-        codes = self.roster.codes[group]
-        return codes[index % len(codes)] if index >= 0 else ("", "")
+        return self.roster.codes[group][index] if index >= 0 else _NO_CODE
 
 
 def _seconds(moment_: datetime) -> int:

@@ -64,7 +64,8 @@ def test_every_operation_is_covered_once() -> None:
     reads = {s.api for s in read_only_operations()}
     undone = {api for u in UNDOABLE for api in u.operations}
     written = {"add_interaction"}
-    kinds = [reads, undone, written, set(NEVER_WRITTEN)]
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
+    kinds = [reads, undone, written, set(NEVER_WRITTEN), reports]
     assert set().union(*kinds) == ALL
     assert sum(len(k) for k in kinds) == len(ALL), "an operation is classified twice"
 
@@ -82,7 +83,7 @@ def test_selection() -> None:
         "add_ip",
         "remove_ip",
     ]
-    with pytest.raises(ValueError, match=r"unknown operation.*no_such.*known: all, add_agents_skill"):
+    with pytest.raises(ValueError, match=r"unknown operation.*no_such.*known: all, .*add_agents_skill"):
         select_operations("add_ip,no_such")
 
 
@@ -92,7 +93,10 @@ def test_default_set_is_unchanged_and_all_adds_every_probe() -> None:
         "required:add_interaction"
     ]
     names = {c.name for c in all_checks(operations="all")}
-    assert {f"required:{api}" for api in ALL - {s.api for s in read_only_operations()}} <= names
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
+    probed = ALL - {s.api for s in read_only_operations()} - reports
+    assert {f"required:{api}" for api in probed} <= names
+    assert {f"report:{api}" for api in reports} <= names
     assert {f"success:{api}" for api in NEVER_WRITTEN} <= names
     assert {u.name for u in UNDOABLE} <= names
 
@@ -127,8 +131,11 @@ def test_all_operations_pass_strictly_against_the_live_fake_and_leave_it_as_it_w
     result = _check_cli(served.url, "--operations", "all", "--strict", "--allow-writes", "--rp-id", "1")
     assert result.exit_code == 0, result.output
     assert "Result: the target conforms to the contract." in result.output
-    for api in ALL - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()}:
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
+    for api in ALL - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()} - reports:
         assert f"PASS  required:{api} " in result.output
+    for api in reports - {"agent_2"}:
+        assert f"PASS  report:{api} " in result.output
     for api in NO_REQUIRED_FIELD:
         assert f"SKIP  required:{api} " in result.output
     assert "skipped: would write: disable_module takes no required field" in result.output
@@ -151,7 +158,8 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
     assert len(recorder.seen) == report.calls == len(served.fake.requests)
     # One probe per operation with a required field, each with nothing but api= in the query
     # (edit_agent and edit_skill without their required ids) and an empty body.
-    probed = ALL - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()}
+    configuration = {api for family, api in CATALOGUE.operations if family == "configuration"}
+    probed = configuration - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()}
     for api in probed:
         spec = CATALOGUE.operation("configuration", api)
         assert spec is not None
@@ -164,17 +172,18 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
 
 
 def test_dry_run_prints_the_cost_of_all_operations_and_calls_nothing() -> None:
-    # 5 refusals + 23 probes + 2 reads (the gate makes none against a remote target).
+    # 5 refusals + 23 probes + 2 reads + 103 reports, agent_2 skipped (the gate makes none
+    # against a remote target).
     result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "all")
     assert result.exit_code == 0, result.output
-    assert "at most 30 calls; 28 carry the token" in result.output
+    assert "at most 133 calls; 131 carry the token" in result.output
     assert "Note: 17 probed operation(s) have required fields that are our inference" in result.output
     assert re.search(r"required:disable_module +0 call\(s\)  skipped: would write", result.output)
     writes = _check_cli(
         "https://wv0042.wolkvox.com", "--dry-run", "--operations", "all", "--allow-writes", "--rp-id", "7"
     )
     # + add_ip/remove_ip 2, create/edit/remove_cod_act 3, add/remove_dnc 2, add_interaction 1.
-    assert "at most 38 calls; 36 carry the token" in writes.output
+    assert "at most 141 calls; 139 carry the token" in writes.output
     assert "Of these, 8 write to the target" in writes.output
 
 
@@ -240,3 +249,27 @@ def test_recorder_forwards_bodies_unchanged(served: LiveServer) -> None:
     assert result.exit_code == 0, result.output
     bodies = [json.loads(b) for _, q, b in _recorder(served).seen if q.get("api") == "add_ip" and b != b"{}"]
     assert bodies and bodies[0]["ip"].startswith("192.0.2.")
+
+
+def test_report_probes_pass_against_the_fake_and_catch_a_wrong_row() -> None:
+    from datetime import UTC, datetime
+
+    from wolkvox_mock.contracts.conformance.probe import Exchange
+    from wolkvox_mock.contracts.conformance.reports import report_checks, report_query, row_findings
+
+    checks = {c.name: c for c in report_checks({"cdr_1", "agent_2", "skill_1"})}
+    assert set(checks) == {"report:cdr_1", "report:agent_2", "report:skill_1"}
+    assert checks["report:agent_2"].skip_reason
+    spec = CATALOGUE.operation("reports_manager", "skill_1")
+    assert spec is not None
+    assert report_query(spec, datetime(2026, 3, 1, tzinfo=UTC)) == {
+        "date_ini": "20260228000000",
+        "date_end": "20260228235959",
+        "skill_id": "all",
+    }
+    good = [dict.fromkeys(spec.report.fields, "1")] if spec.report else []
+    assert all(f.ok for f in row_findings(spec, good))
+    bad = [{**good[0], "extra": "x"}]
+    assert not row_findings(spec, bad)[0].ok
+    assert not row_findings(spec, [dict.fromkeys(spec.report.fields if spec.report else (), 1)])[1].ok
+    assert Exchange  # the probe's answers are Exchanges
