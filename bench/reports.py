@@ -46,7 +46,9 @@ def _app(calls: int) -> Any:
         agent_id = str(2001 + n)
         op.agents[agent_id] = Agent(agent_id=agent_id, name=f"Agente {n + 1}")
     for n in range(2, 5):
-        op.skills[str(n)] = Skill(skill_id=str(n), name=f"Skill {n}", agents={str(2001 + k): "5" for k in range(40)})
+        op.skills[str(n)] = Skill(
+            skill_id=str(n), name=f"Skill {n}", agents={str(2001 + k): "5" for k in range(40)}
+        )
     op.tokens[TOKEN].limit = 1_000_000
     HistoryConfig(seed="bench", days=60, end="2026-11-28", calls_per_day=calls).apply(op)
     app = create_app(state, Settings())
@@ -58,11 +60,19 @@ async def _call(app: Any, family: str, query: str) -> tuple[int, bytes]:
     """GET ``/api/v2/{family}.php?{query}`` on the ASGI app directly: (status, body)."""
     path = f"/api/v2/{family}.php"
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-        "root_path": "", "headers": [(b"host", b"127.0.0.1"), (b"wolkvox-token", TOKEN.encode())],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
-    }  # fmt: skip
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"wolkvox-token", TOKEN.encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
     sent: list[dict[str, Any]] = []
     messages = [{"type": "http.request", "body": b"", "more_body": False}]
 

@@ -66,7 +66,9 @@ def run_all(sizes: Sizes, live: bool = True) -> str:
     inprocess: InProcessResult = run_inprocess(sizes.inprocess_rounds, sizes.inprocess_batch)
     print(f"memory: {sizes.interactions:,} interactions in a fresh process ...", flush=True)
     memory = _memory(sizes.interactions)
-    return render(before, live_result, inprocess, memory, time.monotonic() - started) + reports_section(sizes == QUICK)
+    return render(before, live_result, inprocess, memory, time.monotonic() - started) + reports_section(
+        sizes == QUICK
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

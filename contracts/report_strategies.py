@@ -68,7 +68,9 @@ def report_ranges(
 def _invalid_ranges(max_days: int) -> SearchStrategy[tuple[str, str]]:
     good = report_ranges(max_days=max_days)
     malformed = st.one_of(
-        st.text(alphabet="0123456789-: T", max_size=16).filter(lambda t: len(t.strip()) != 14 or not t.isdecimal()),
+        st.text(alphabet="0123456789-: T", max_size=16).filter(
+            lambda t: len(t.strip()) != 14 or not t.isdecimal()
+        ),
         st.just("20261302000000"),  # month 13
     )
     return st.one_of(
@@ -76,7 +78,10 @@ def _invalid_ranges(max_days: int) -> SearchStrategy[tuple[str, str]]:
         st.tuples(good.map(lambda r: r[0]), malformed),
         good.filter(lambda r: r[0] != r[1]).map(lambda r: (r[1], r[0])),  # reversed
         report_ranges(max_days=max_days).map(
-            lambda r: (r[0], (datetime.strptime(r[0], _FORMAT) + timedelta(days=max_days, seconds=1)).strftime(_FORMAT))
+            lambda r: (
+                r[0],
+                (datetime.strptime(r[0], _FORMAT) + timedelta(days=max_days, seconds=1)).strftime(_FORMAT),
+            )
         ),
     ).filter(lambda r: bool(r[0].strip() and r[1].strip()))
 
@@ -99,7 +104,11 @@ def report_requests(
         assert spec.report is not None
         days = spec.report.max_days
         ranges = report_ranges(max_days=days) if valid else _invalid_ranges(days)
-        extra = {f.name: _SELECTORS.get(f.name, "1001") for f in spec.required_query if f.name not in ("date_ini", "date_end")}
+        extra = {
+            f.name: _SELECTORS.get(f.name, "1001")
+            for f in spec.required_query
+            if f.name not in ("date_ini", "date_end")
+        }
 
         def build(token: str | None, server: str | None, dates: tuple[str, str]) -> ApiRequest:
             query = {"date_ini": dates[0], "date_end": dates[1], **extra}

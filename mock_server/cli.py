@@ -14,8 +14,8 @@ import uvicorn
 from wolkvox_mock.app import create_app
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.settings import Settings
-from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.demo import demo_state
+from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.models import State, Token
 from wolkvox_mock.state.seed import SeedError, load_seed
 
@@ -130,7 +130,10 @@ def _banner(state: State, url: str, default_server: str) -> None:
     help="Days of generated contact-center history (up to today) for reports_manager.php.",
 )
 @click.option(
-    "--history-seed", default="wolkvox-mock", show_default=True, help="Seed of the history: same seed, same rows."
+    "--history-seed",
+    default="wolkvox-mock",
+    show_default=True,
+    help="Seed of the history: same seed, same rows.",
 )
 @click.option(
     "--history-calls",

@@ -239,9 +239,19 @@ def _result(answer: WolkvoxResult, date_ini: str, date_end: str) -> ReportResult
 def _empty(api: str, error: EmptyReportError, date_ini: str, date_end: str) -> ReportResult:
     raw = error.body if isinstance(error.body, Mapping) else {}
     return ReportResult(
-        api, FAMILY, error.status, error.code, error.raw_code, error.msg, None, raw,
-        rows=(), empty=True, date_ini=date_ini, date_end=date_end,
-    )  # fmt: skip
+        api,
+        FAMILY,
+        error.status,
+        error.code,
+        error.raw_code,
+        error.msg,
+        None,
+        raw,
+        rows=(),
+        empty=True,
+        date_ini=date_ini,
+        date_end=date_end,
+    )
 
 
 def _params(date_ini: DateLike, date_end: DateLike, selectors: Mapping[str, Any]) -> dict[str, str]:
@@ -265,7 +275,9 @@ class SyncReports:
             return _empty(api, error, query["date_ini"], query["date_end"])
         return _result(answer, query["date_ini"], query["date_end"])
 
-    def report_range(self, api: str, *, start: DateLike, end: DateLike, **selectors: Any) -> Iterator[ReportResult]:
+    def report_range(
+        self, api: str, *, start: DateLike, end: DateLike, **selectors: Any
+    ) -> Iterator[ReportResult]:
         """The report over ``[start, end]``, one call per window the report accepts, in order."""
         for date_ini, date_end in report_windows(api, start, end):
             yield self.report(api, date_ini=date_ini, date_end=date_end, **selectors)
@@ -295,4 +307,3 @@ class AsyncReports:
         windows = report_windows(api, start, end)
         calls = [self.report(api, date_ini=a, date_end=b, **selectors) for a, b in windows]
         return list(await asyncio.gather(*calls))
-

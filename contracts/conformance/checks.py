@@ -22,9 +22,9 @@ from wolkvox_mock.contracts.conformance.operations import (
     select_operations,
 )
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
+from wolkvox_mock.contracts.conformance.reports import report_checks
 from wolkvox_mock.contracts.conformance.token_gate import SUMMARY as GATE_SUMMARY
 from wolkvox_mock.contracts.conformance.token_gate import check_token_gate
-from wolkvox_mock.contracts.conformance.reports import report_checks
 from wolkvox_mock.contracts.conformance.writes import write_checks
 
 __all__ = ["Check", "CheckContext", "all_checks", "read_only_operations"]

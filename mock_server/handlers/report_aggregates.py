@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wolkvox_mock.handlers.report_fields import getters_for
-from wolkvox_mock.handlers.report_records import ATTRIBUTES, AuxPeriod, HoldAction, Scored, Slice
+from wolkvox_mock.handlers.report_records import AuxPeriod, HoldAction, Scored, Slice
 from wolkvox_mock.handlers.report_values import ReportContext, hms, percent, ratio
 from wolkvox_mock.state.history import Call, Chat, Dial, Omni
 
@@ -164,6 +163,10 @@ _QUEUE: dict[str, Aggregate] = {
 }
 
 
+def _results(result: str) -> Aggregate:
+    return lambda rs, c: str(sum(1 for r in rs if r.result == result))
+
+
 def _share(rs: list[Any], ctx: ReportContext) -> str:
     return percent(len(rs), ctx.total)
 
@@ -242,7 +245,7 @@ _BY_KIND: dict[type, dict[str, Aggregate]] = {
         ),
         "total_machine_recognitions": lambda rs, c: str(len(rs)),
         **{
-            name: (lambda result: lambda rs, c: str(sum(1 for r in rs if r.result == result)))(result)
+            name: _results(result)
             for name, result in (
                 ("no_answer", "no-answer"),
                 ("answer_machine", "answer-machine"),
@@ -307,6 +310,3 @@ def aggregate_value(name: str, records: list[Any], ctx: ReportContext) -> str | 
     table = _CALL_REPORTS.get(key) or _CALL_REPORTS.get(ctx.report.where or "", {})
     found = table.get(name) or _BY_KIND.get(type(records[0]), {}).get(name) or AGGREGATES.get(name)
     return None if found is None else found(records, ctx)
-
-
-_ = (ATTRIBUTES, getters_for)

@@ -43,7 +43,7 @@ def hour_text(sec: int, api: str) -> str:
 
 def _date(r: Any, ctx: ReportContext) -> str:
     if ctx.api in ("agent_8", "agent_8_1"):
-        return r.day.strftime("%Y%m%d")  # seen on the wire by an integrator
+        return str(r.day.strftime("%Y%m%d"))  # seen on the wire by an integrator
     if ctx.report.group and "date" in ctx.report.group:
         return day_text(r.day)
     return moment(r.day, r.sec)
@@ -137,6 +137,15 @@ def _dnis(call: Call) -> str:
     return f"60155501{call.skill % 100:02d}" if call.skill >= 0 else ""
 
 
+def _question(number: int) -> Getter:
+    # Ours: each answer is 1 to 5, drawn from the call's random bits.
+    return lambda r, c: str(1 + (r.extra >> number) % 5)
+
+
+def _option(number: int) -> Getter:
+    return lambda r, c: f"dato{number}"
+
+
 def _bucket(seconds: int) -> str:
     for limit, name in ((5, "0_5_seg"), (20, "6_20_seg"), (60, "21_60_seg"), (120, "61_120_seg")):
         if seconds <= limit:
@@ -175,7 +184,7 @@ _BY_WHERE: dict[str, dict[str, Getter]] = {
         "billed_minutes": lambda r, c: str((r.talk + 59) // 60),
     },
     "survey": {
-        **{f"q{n:02d}": (lambda n: lambda r, c: str(1 + (r.extra >> n) % 5))(n) for n in range(1, 11)},
+        **{f"q{n:02d}": _question(n) for n in range(1, 11)},
         "voice_message_duration": lambda r, c: "00:00:00",
         "voice_message": lambda r, c: "",
         "result": lambda r, c: ("complete", "complete", "incomplete", "abandon")[r.extra % 4],
@@ -277,7 +286,7 @@ _DIAL: dict[str, Getter] = {
     "to": lambda r, c: f"{r.name.lower()}.{r.last_name.lower()}@example.com",
     "subject": lambda r, c: "Informacion de su cuenta",
     "body": lambda r, c: f"Hola {r.name}",
-    **{f"opt{n}": (lambda n: lambda r, c: f"dato{n}")(n) for n in range(1, 13)},
+    **{f"opt{n}": _option(n) for n in range(1, 13)},
 }
 
 _DIAL_BY_WHERE: dict[str, dict[str, Getter]] = {
@@ -348,7 +357,7 @@ _HOLD: dict[str, Getter] = {
 
 
 def _accuracy(record: Any) -> int:
-    return 70 + record.extra % 31
+    return 70 + int(record.extra) % 31
 
 
 _EVALUATION: dict[str, Getter] = {

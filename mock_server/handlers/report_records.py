@@ -17,10 +17,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from wolkvox_mock.handlers.report_values import ReportContext
-from wolkvox_mock.state.history import Call, Chat, Day, Dial, Omni, Session
+from wolkvox_mock.state.history import Call, Chat, Day, Omni, Session
 from wolkvox_mock.state.models import State
 
-__all__ = ["ATTRIBUTES", "FILTERS", "SOURCES", "AuxPeriod", "Event", "HoldAction", "Scored", "Slice", "Stored", "recorded_omni"]
+__all__ = [
+    "ATTRIBUTES",
+    "FILTERS",
+    "SOURCES",
+    "AuxPeriod",
+    "Event",
+    "HoldAction",
+    "Scored",
+    "Slice",
+    "Stored",
+    "recorded_omni",
+]
 
 _SLOT = 1800
 
@@ -110,8 +121,7 @@ def _slices(session: Session) -> Iterator[Slice]:
     while slot < session.logout:
         start, end = max(slot, session.login), min(slot + _SLOT, session.logout)
         aux = sum(
-            max(0, min(a_start + seconds, end) - max(a_start, start))
-            for _, a_start, seconds in session.aux
+            max(0, min(a_start + seconds, end) - max(a_start, start)) for _, a_start, seconds in session.aux
         )
         yield Slice(session.agent, session.day, start, end - start, aux, session)
         slot += _SLOT
@@ -251,10 +261,22 @@ def recorded_omni(state: State, ctx: ReportContext) -> list[Omni]:
         fields = item.fields
         found.append(
             Omni(
-                f"interaction-{item.id}", moment.date(), sec, -1, "Email", agents.get(item.agent_id, -1),
-                -1, fields.get("subject", ""), fields.get("from", ""), fields.get("to", ""),
-                fields.get("body", ""), "open", -1, False, item.agent_id,
-            )  # fmt: skip
+                f"interaction-{item.id}",
+                moment.date(),
+                sec,
+                -1,
+                "Email",
+                agents.get(item.agent_id, -1),
+                -1,
+                fields.get("subject", ""),
+                fields.get("from", ""),
+                fields.get("to", ""),
+                fields.get("body", ""),
+                "open",
+                -1,
+                False,
+                item.agent_id,
+            )
         )
     return found
 
@@ -285,7 +307,9 @@ _MACHINE = ("no-answer", "answer-machine", "busy", "congestion", "failed")
 FILTERS: dict[str, Callable[[Any], bool]] = {
     "campaign": lambda r: isinstance(r, Call) and r.campaign >= 0,
     "skill": lambda r: isinstance(r, Call) and r.skill >= 0,
-    "transferred": lambda r: r.peer >= 0 and (not isinstance(r, Call) or r.kind in ("transfer", "conference")),
+    "transferred": lambda r: (
+        r.peer >= 0 and (not isinstance(r, Call) or r.kind in ("transfer", "conference"))
+    ),
     "queued": lambda r: r.kind == "inbound" and r.skill >= 0,
     "abandoned": lambda r: r.kind == "inbound" and r.outcome == "abandon",
     "answered_queue": lambda r: r.kind == "inbound" and r.outcome == "answer" and r.skill >= 0,

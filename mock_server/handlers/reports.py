@@ -91,7 +91,9 @@ def _check_selectors(spec: Any, selectors: dict[str, str]) -> None:
         if field.name in ("skill_id", "campaign_id", "services_time") and not (
             value.isdecimal() or (value == "all" and field.name != "services_time")
         ):
-            raise missing(f"'{field.name}' takes a number" + ("" if field.name == "services_time" else " or all"))
+            raise missing(
+                f"'{field.name}' takes a number" + ("" if field.name == "services_time" else " or all")
+            )
 
 
 def _days(rctx: ReportContext, state: Any) -> Iterator[Day]:
@@ -109,7 +111,9 @@ def _days(rctx: ReportContext, state: Any) -> Iterator[Day]:
             else Day(day, (), (), (), (), ())
         )
         if day in recorded:
-            found = Day(day, found.calls, found.chats, found.sessions, found.dials, found.omni + tuple(recorded[day]))
+            found = Day(
+                day, found.calls, found.chats, found.sessions, found.dials, found.omni + tuple(recorded[day])
+            )
         yield found
 
 
@@ -182,7 +186,9 @@ def _groups(records: Iterable[Any], keys: tuple[str, ...], rctx: ReportContext) 
     return [groups[k] for k in sorted(groups)]
 
 
-def _grouped_row(group: list[Any], fields: tuple[str, ...], keys: tuple[str, ...], rctx: ReportContext) -> dict[str, Any]:
+def _grouped_row(
+    group: list[Any], fields: tuple[str, ...], keys: tuple[str, ...], rctx: ReportContext
+) -> dict[str, Any]:
     report = rctx.report
     first = _detail_rows([group[0]], fields, rctx)[0]
     row: dict[str, Any] = {}
@@ -203,7 +209,10 @@ def _rows(rctx: ReportContext, records: list[Any]) -> list[dict[str, Any]]:
     report = rctx.report
     if not report.group:
         if "conversation" in report.nested:
-            return [_with_conversation(row, r, rctx) for row, r in zip(_detail_rows(records, report.fields, rctx), records, strict=True)]
+            return [
+                _with_conversation(row, r, rctx)
+                for row, r in zip(_detail_rows(records, report.fields, rctx), records, strict=True)
+            ]
         return _detail_rows(records, report.fields, rctx)
     rctx.total = len(records)
     groups = _groups(records, report.group, rctx)
@@ -214,15 +223,26 @@ def _with_conversation(row: dict[str, Any], chat: Any, rctx: ReportContext) -> d
     from wolkvox_mock.handlers.report_values import moment
 
     lines = []
-    speakers = (("CUSTOMER", row["customer_name"], "chat bot"), ("AGENT", row["agent_name"], row["customer_name"]))
+    speakers = (
+        ("CUSTOMER", row["customer_name"], "chat bot"),
+        ("AGENT", row["agent_name"], row["customer_name"]),
+    )
     for n in range(2 + chat.extra % 4):
         who, name, to = speakers[n % 2]
         lines.append(
             dict(
                 zip(
                     rctx.report.nested["conversation"].fields,
-                    (chat.channel, who, name, to, moment(chat.day, chat.sec + 30 * n), f"Mensaje {n + 1}",
-                     chat.customer, chat.phone),
+                    (
+                        chat.channel,
+                        who,
+                        name,
+                        to,
+                        moment(chat.day, chat.sec + 30 * n),
+                        f"Mensaje {n + 1}",
+                        chat.customer,
+                        chat.phone,
+                    ),
                     strict=False,
                 )
             )

@@ -313,7 +313,9 @@ def generate_day(seed: str, calls_per_day: int, roster: Roster, day: date) -> Da
     chats = tuple(_chat(rng, roster, day, stamp, n) for n in range(calls_per_day // 4))
     dials = _dials(rng, roster, day, stamp, calls_per_day // 5)
     omni = tuple(_omni(rng, roster, day, stamp, n) for n in range(calls_per_day // 20))
-    return Day(day, tuple(sorted(calls, key=_by_sec)), tuple(sorted(chats, key=_by_sec)), sessions, dials, omni)
+    return Day(
+        day, tuple(sorted(calls, key=_by_sec)), tuple(sorted(chats, key=_by_sec)), sessions, dials, omni
+    )
 
 
 class _Draw:
@@ -326,7 +328,7 @@ class _Draw:
     def __init__(self, rng: random.Random) -> None:
         self.rng, self.u = rng, rng.random
 
-    def int(self, low: int, high: int) -> int:
+    def between(self, low: int, high: int) -> int:
         """An int in [low, high)."""
         return low + int(self.u() * (high - low))
 
@@ -364,12 +366,12 @@ def _sessions(rng: _Draw, roster: Roster, day: date) -> tuple[Session, ...]:
     sessions = []
     for index in range(len(roster.agents)):
         if rng.u() < (0.3 if weekend else 0.92):
-            login = rng.int(6 * 3600, 10 * 3600)
-            logout = min(login + rng.int(6 * 3600, 10 * 3600), _DAY - 1)
+            login = rng.between(6 * 3600, 10 * 3600)
+            logout = min(login + rng.between(6 * 3600, 10 * 3600), _DAY - 1)
             aux = []
-            for _ in range(rng.int(1, 4)):
-                start = rng.int(login, logout - 3600)
-                aux.append((rng.pick(roster.aux_states), start, rng.int(300, 2700)))
+            for _ in range(rng.between(1, 4)):
+                start = rng.between(login, logout - 3600)
+                aux.append((rng.pick(roster.aux_states), start, rng.between(300, 2700)))
             aux.sort(key=lambda a: a[1])
             sessions.append(Session(index, day, login, logout, tuple(aux)))
     return tuple(sessions)
@@ -380,12 +382,10 @@ def _working(sessions: tuple[Session, ...], sec: int) -> list[int]:
 
 
 def _phone(rng: _Draw) -> str:
-    return f"3{rng.int(0, 10**9):09d}"
+    return f"3{rng.between(0, 10**9):09d}"
 
 
-def _call(
-    rng: _Draw, roster: Roster, day: date, stamp: int, n: int, sessions: tuple[Session, ...]
-) -> Call:
+def _call(rng: _Draw, roster: Roster, day: date, stamp: int, n: int, sessions: tuple[Session, ...]) -> Call:
     kind = rng.weighted(_VOICE_KINDS, _VOICE_WEIGHTS)
     sec = rng.peak(6 * 3600, 21 * 3600, 11 * 3600)
     working = _working(sessions, sec)
@@ -396,7 +396,7 @@ def _call(
     outcome, hang_up = "answer", rng.pick(("agent", "customer"))
     if kind == "inbound":
         rp = rng.below(len(roster.routing_points)) if roster.routing_points else -1
-        ivr = rng.int(5, 90)
+        ivr = rng.between(5, 90)
         skill = rng.below(len(roster.skills)) if roster.skills else -1
         wait = min(int(rng.exp(25)), 600)
         if agent < 0 or wait > rng.exp(120):
@@ -406,34 +406,54 @@ def _call(
         if agent >= 0 and rng.u() < 0.35:
             outcome, hang_up, talk = rng.pick(_NOT_CONNECTED), "system", 0
     elif agent >= 0 and len(roster.agents) > 1:
-        peer = (agent + 1 + rng.int(0, len(roster.agents) - 1)) % len(roster.agents)
+        peer = (agent + 1 + rng.between(0, len(roster.agents) - 1)) % len(roster.agents)
     if agent < 0 and outcome == "answer":
         outcome, hang_up, talk = "Chanunavail", "system", 0
     if talk:
-        ring, acw = rng.int(2, 12), rng.int(5, 90)
-        hold = rng.int(5, max(6, talk // 3)) if rng.u() < 0.2 else 0
-        mute = rng.int(2, max(3, talk // 5)) if rng.u() < 0.1 else 0
+        ring, acw = rng.between(2, 12), rng.between(5, 90)
+        hold = rng.between(5, max(6, talk // 3)) if rng.u() < 0.2 else 0
+        mute = rng.between(2, max(3, talk // 5)) if rng.u() < 0.1 else 0
     elif outcome != "abandon":
-        ring = rng.int(5, 40)
+        ring = rng.between(5, 40)
     codes, codes2 = roster.codes
     cod = rng.below(len(codes)) if talk and rng.u() < 0.9 else -1
     cod2 = rng.below(len(codes2)) if cod >= 0 and rng.u() < 0.5 else -1
     # Keep the whole call inside its day, so a day's history is self-contained.
     sec = min(sec, _DAY - 1 - (ivr + wait + ring + talk + acw))
     return Call(
-        f"{stamp + sec}.{n + 1}", day, sec, kind, agent, skill, campaign, rp, ivr, wait, ring, talk,
-        acw, hold, mute, outcome, hang_up, cod, cod2, _phone(rng), str(rng.int(10**7, 10**10)),
-        peer, rng.bits(),
-    )  # fmt: skip
+        f"{stamp + sec}.{n + 1}",
+        day,
+        sec,
+        kind,
+        agent,
+        skill,
+        campaign,
+        rp,
+        ivr,
+        wait,
+        ring,
+        talk,
+        acw,
+        hold,
+        mute,
+        outcome,
+        hang_up,
+        cod,
+        cod2,
+        _phone(rng),
+        str(rng.between(10**7, 10**10)),
+        peer,
+        rng.bits(),
+    )
 
 
 def _chat(rng: _Draw, roster: Roster, day: date, stamp: int, n: int) -> Chat:
     channel = rng.weighted(_CHAT_CHANNELS, _CHAT_WEIGHTS)
     sec = rng.peak(0, 22 * 3600, 12 * 3600)
-    bot = rng.int(10, 300)
+    bot = rng.between(10, 300)
     agent = rng.below(len(roster.agents)) if roster.agents and rng.u() < 0.75 else -1
-    asa = rng.int(3, 180) if agent >= 0 else 0
-    on_agent = rng.int(60, 1800) if agent >= 0 else 0
+    asa = rng.between(3, 180) if agent >= 0 else 0
+    on_agent = rng.between(60, 1800) if agent >= 0 else 0
     sec = min(sec, _DAY - 1 - (bot + asa + on_agent))
     peer = -1
     if agent >= 0 and len(roster.agents) > 1 and rng.u() < 0.06:
@@ -441,16 +461,28 @@ def _chat(rng: _Draw, roster: Roster, day: date, stamp: int, n: int) -> Chat:
     codes = roster.codes[0]
     name = f"{rng.pick(_FIRST)} {rng.pick(_LAST)}"
     return Chat(
-        f"{stamp + sec}.{900000 + n}", day, sec, channel, agent,
+        f"{stamp + sec}.{900000 + n}",
+        day,
+        sec,
+        channel,
+        agent,
         rng.below(len(roster.skills)) if roster.skills and agent >= 0 else -1,
         rng.below(len(roster.routing_points)) if roster.routing_points else -1,
-        bot, asa, on_agent, rng.int(20, 2000), rng.int(20, 3000) if agent >= 0 else 0,
-        rng.int(1, 40) if agent >= 0 else 0,
+        bot,
+        asa,
+        on_agent,
+        rng.between(20, 2000),
+        rng.between(20, 3000) if agent >= 0 else 0,
+        rng.between(1, 40) if agent >= 0 else 0,
         rng.below(len(codes)) if agent >= 0 and rng.u() < 0.85 else -1,
         rng.pick(_FEELINGS),
         rng.pick(("agent", "customer", "chat-bot")) if agent >= 0 else "chat-bot",
-        name, _phone(rng), str(rng.int(10**7, 10**10)), peer, rng.bits(),
-    )  # fmt: skip
+        name,
+        _phone(rng),
+        str(rng.between(10**7, 10**10)),
+        peer,
+        rng.bits(),
+    )
 
 
 def _dials(rng: _Draw, roster: Roster, day: date, stamp: int, count: int) -> tuple[Dial, ...]:
@@ -458,28 +490,41 @@ def _dials(rng: _Draw, roster: Roster, day: date, stamp: int, count: int) -> tup
     n = 0
     while len(dials) < count and roster.campaigns:
         campaign = rng.below(len(roster.campaigns))
-        phone, customer = _phone(rng), str(rng.int(10**7, 10**10))
+        phone, customer = _phone(rng), str(rng.between(10**7, 10**10))
         name, last_name = rng.pick(_FIRST), rng.pick(_LAST)
         channel = rng.weighted(_DIAL_CHANNELS, _DIAL_CHANNEL_WEIGHTS)
         preview = campaign % 2 == 1 and channel == "voice"
         sec = rng.peak(7 * 3600, 19 * 3600, 10 * 3600)
-        attempts = rng.int(1, 4)
+        attempts = rng.between(1, 4)
         for attempt in range(1, attempts + 1):
             result = rng.weighted(_DIAL_RESULTS, _DIAL_WEIGHTS) if attempt < attempts else "answer"
             answered = result == "answer" and channel == "voice"
             agent = rng.below(len(roster.agents)) if answered and roster.agents else -1
-            ring = rng.int(3, 30)
-            talk = rng.int(20, 600) if agent >= 0 else 0
-            sec = min(sec + attempt * rng.int(60, 1800), _DAY - 1 - ring - talk)
+            ring = rng.between(3, 30)
+            talk = rng.between(20, 600) if agent >= 0 else 0
+            sec = min(sec + attempt * rng.between(60, 1800), _DAY - 1 - ring - talk)
             n += 1
             dials.append(
                 Dial(
-                    f"{stamp + sec}.{500000 + n}", day, sec, campaign, agent, result, attempt,
-                    attempt == attempts, phone, customer, name, last_name, ring, talk,
-                    rng.int(5, 90) if preview else -1,
+                    f"{stamp + sec}.{500000 + n}",
+                    day,
+                    sec,
+                    campaign,
+                    agent,
+                    result,
+                    attempt,
+                    attempt == attempts,
+                    phone,
+                    customer,
+                    name,
+                    last_name,
+                    ring,
+                    talk,
+                    rng.between(5, 90) if preview else -1,
                     rng.below(len(roster.codes[0])) if agent >= 0 else -1,
-                    channel, rng.bits(),
-                )  # fmt: skip
+                    channel,
+                    rng.bits(),
+                )
             )
     return tuple(sorted(dials, key=lambda d: d.sec))
 
@@ -487,17 +532,24 @@ def _dials(rng: _Draw, roster: Roster, day: date, stamp: int, count: int) -> tup
 def _omni(rng: _Draw, roster: Roster, day: date, stamp: int, n: int) -> Omni:
     sec = rng.peak(0, 20 * 3600, 10 * 3600)
     handled = rng.u() < 0.9
-    close = sec + rng.int(600, 4 * 3600) if handled else -1
+    close = sec + rng.between(600, 4 * 3600) if handled else -1
     close = min(close, _DAY - 1)
     name = f"{rng.pick(_FIRST)} {rng.pick(_LAST)}".lower().replace(" ", ".")
     sent = rng.u() < 0.2
     customer = f"{name}@example.com"
     return Omni(
-        f"{stamp + sec}.{700000 + n}", day, sec, close, rng.weighted(_OMNI_CHANNELS, _OMNI_WEIGHTS),
+        f"{stamp + sec}.{700000 + n}",
+        day,
+        sec,
+        close,
+        rng.weighted(_OMNI_CHANNELS, _OMNI_WEIGHTS),
         rng.below(len(roster.agents)) if roster.agents else -1,
         rng.below(len(roster.skills)) if roster.skills else -1,
         rng.pick(("Pedido", "Factura", "Soporte", "Garantia")) + f" {n + 1}",
-        "agent@operation.example" if sent else customer, customer if sent else "contact@operation.example",
-        "Mensaje de prueba", "close" if close >= 0 else "open",
-        rng.below(len(roster.codes[0])) if handled else -1, sent,
-    )  # fmt: skip
+        "agent@operation.example" if sent else customer,
+        customer if sent else "contact@operation.example",
+        "Mensaje de prueba",
+        "close" if close >= 0 else "open",
+        rng.below(len(roster.codes[0])) if handled else -1,
+        sent,
+    )

@@ -24,7 +24,9 @@ from wolkvox_mock.state.history import HistoryConfig
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     state = demo_state(SERVER, TOKEN)
-    HistoryConfig(seed="strategies", days=20, end="2026-11-28", calls_per_day=20).apply(state.operations[SERVER])
+    HistoryConfig(seed="strategies", days=20, end="2026-11-28", calls_per_day=20).apply(
+        state.operations[SERVER]
+    )
     app = create_app(state)
     app.fake.clock.freeze(datetime(2026, 11, 29, 17, tzinfo=UTC))
     app.fake.operation(SERVER).tokens[TOKEN].limit = 10**9

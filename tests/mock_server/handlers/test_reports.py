@@ -51,11 +51,23 @@ def history_state(seed: str = "reports-test", calls: int = 400) -> State:
     op.collections["history"] = {"seed": seed, "days": 45, "end": "2026-11-28", "calls_per_day": calls}
     # What configuration.php records is reported too: a Law 2300 release and a speech request.
     op.collections["law2300_releases"] = [
-        {"nit": "900123", "item": "tel_number", "value": "3001234567", "agent_id": "1001",
-         "time": "2026-11-02T15:00:00+00:00", "released": ["3001234567"]},
-    ]  # fmt: skip
+        {
+            "nit": "900123",
+            "item": "tel_number",
+            "value": "3001234567",
+            "agent_id": "1001",
+            "time": "2026-11-02T15:00:00+00:00",
+            "released": ["3001234567"],
+        },
+    ]
     op.collections["speech_on_demand"] = [
-        {"conn_id": "1.2", "agent_id": "1001", "date_ini": "", "date_end": "", "time": "2026-11-02T16:00:00+00:00"}
+        {
+            "conn_id": "1.2",
+            "agent_id": "1001",
+            "date_ini": "",
+            "date_end": "",
+            "time": "2026-11-02T16:00:00+00:00",
+        }
     ]
     return state
 
@@ -184,7 +196,11 @@ def test_malformed_or_reversed_dates_are_refused(
 ) -> None:
     response = get(rhttp, "cdr_1", dates)
     assert response.status_code == 400
-    assert response.json() == {"code": 400, "error": "BAD REQUEST", "msg": f"Validate dates entered: {problem}"}
+    assert response.json() == {
+        "code": 400,
+        "error": "BAD REQUEST",
+        "msg": f"Validate dates entered: {problem}",
+    }
 
 
 def test_skill_5_takes_one_day_at_most(rhttp: httpx.Client) -> None:
@@ -211,7 +227,9 @@ def test_values_are_shown_as_wolkvox_shows_them(rhttp: httpx.Client) -> None:
     hourly = get(rhttp, "agent_8").json()["data"][0]
     assert re.fullmatch(r"20261102", hourly["date"]) and re.fullmatch(r"[0-9]{2}:00", hourly["hour"])
     call = get(rhttp, "cdr_1").json()["data"][0]
-    assert call["time_seg"].isdecimal() and float(call["time_min"]) == pytest.approx(int(call["time_seg"]) / 60, abs=0.01)
+    assert call["time_seg"].isdecimal() and float(call["time_min"]) == pytest.approx(
+        int(call["time_seg"]) / 60, abs=0.01
+    )
 
 
 def test_today_holds_only_what_already_happened(rhttp: httpx.Client) -> None:
