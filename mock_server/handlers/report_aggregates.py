@@ -7,6 +7,7 @@ time)), elsewhere the formula is ours and listed in docs/reports.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = ["AGGREGATES", "Aggregate", "aggregate_value"]
 
 Aggregate = Callable[[list[Any], ReportContext], str]
 _OUT = ("out_pre", "outbound_ma")
+_SERVICE_LEVEL = re.compile(r"service_level_([0-9]+)seg")
 _INTERNAL = ("internal call", "transfer", "conference")
 
 
@@ -309,4 +311,8 @@ def aggregate_value(name: str, records: list[Any], ctx: ReportContext) -> str | 
     key = "activity" if ctx.report.rows == "activity" else ctx.report.rows
     table = _CALL_REPORTS.get(key) or _CALL_REPORTS.get(ctx.report.where or "", {})
     found = table.get(name) or _BY_KIND.get(type(records[0]), {}).get(name) or AGGREGATES.get(name)
+    if found is None and table is _QUEUE and (level := _SERVICE_LEVEL.fullmatch(name)):
+        # skill_1's services_time=N adds service_level_Nseg; 10, 20 and 30 give a 0 % level 0.
+        seconds = int(level.group(1))
+        found = _service_level(seconds) if seconds else (lambda rs, c: "0.00 %")
     return None if found is None else found(records, ctx)

@@ -216,7 +216,20 @@ def _rows(rctx: ReportContext, records: list[Any]) -> list[dict[str, Any]]:
         return _detail_rows(records, report.fields, rctx)
     rctx.total = len(records)
     groups = _groups(records, report.group, rctx)
-    return [_grouped_row(g, report.fields, report.group, rctx) for g in groups[:MAX_RECORDS]]
+    fields = _fields(rctx)
+    return [_grouped_row(g, fields, report.group, rctx) for g in groups[:MAX_RECORDS]]
+
+
+def _fields(rctx: ReportContext) -> tuple[str, ...]:
+    """The report's fields; ``services_time=N`` adds ``service_level_Nseg`` after the
+    documented levels (``service_level_0seg`` for 10, 20 or 30, as documented for skill_1)."""
+    fields = rctx.report.fields
+    seconds = rctx.selectors.get("services_time", "")
+    if not seconds or "service_level_30seg" not in fields:
+        return fields
+    extra = f"service_level_{0 if int(seconds) in (10, 20, 30) else int(seconds)}seg"
+    at = fields.index("service_level_30seg") + 1
+    return (*fields[:at], extra, *fields[at:])
 
 
 def _with_conversation(row: dict[str, Any], chat: Any, rctx: ReportContext) -> dict[str, Any]:

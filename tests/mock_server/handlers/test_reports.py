@@ -261,3 +261,15 @@ def test_interactions_the_fake_records_appear_in_the_reports(http: httpx.Client,
         VALID_INTERACTION["to"],
     )
     assert row["agent_name"] in {"Ana Demo", "Luis Demo"} and row["status"] == "open"
+
+
+def test_skill_1_services_time_adds_its_service_level(rhttp: httpx.Client) -> None:
+    row = get(rhttp, "skill_1", services_time="40").json()["data"][0]
+    fields = list(spec("skill_1").report.fields)  # type: ignore[union-attr]
+    assert list(row) == [*fields[:8], "service_level_40seg", *fields[8:]]
+    level = {
+        name: float(row[name].removesuffix(" %")) for name in ("service_level_30seg", "service_level_40seg")
+    }
+    assert level["service_level_40seg"] >= level["service_level_30seg"]
+    assert get(rhttp, "skill_1", services_time="20").json()["data"][0]["service_level_0seg"] == "0.00 %"
+    assert get(rhttp, "skill_1", services_time="x").status_code == 400
