@@ -24,7 +24,7 @@ from bench.memory import rss_mb
 from wolkvox_mock.app import create_app
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state.demo import demo_state
-from wolkvox_mock.state.history import HistoryConfig, generate_day
+from wolkvox_mock.state.history import HistoryConfig, cached_records
 from wolkvox_mock.state.models import Agent, Skill
 
 __all__ = ["BUDGET_COLD", "BUDGET_WARM", "main", "measure", "reports_section"]
@@ -110,7 +110,7 @@ async def _measure(calls: int) -> dict[str, Any]:
     month, agent_status, agents = await _get(app, "agent_1")  # every day of the month
     gc.collect()
     after = rss_mb()
-    cached = generate_day.cache_info().currsize
+    cached = cached_records()
     return {
         "calls_per_day": calls,
         "cdr_1_status": status,
@@ -153,7 +153,7 @@ def reports_section(quick: bool = False) -> str:
             f"| cdr_1, cold (days generated on the way) | {r['cdr_1_cold_s']} s, {r['cdr_1_rows']:,} rows |",
             f"| cdr_1, again (days cached) | {r['cdr_1_warm_s']} s |",
             f"| agent_1, the whole month | {r['agent_1_month_s']} s, {r['agent_1_rows']} rows |",
-            f"| memory of the generated days ({r['days_cached']} cached) | {r['history_mb']} MiB |",
+            f"| memory of the generated history ({r['days_cached']} day streams cached) | {r['history_mb']} MiB |",
             "",
             f"Budget (ours): cold {BUDGET_COLD:g} s, warm {BUDGET_WARM:g} s: **{verdict}**.",
             "",

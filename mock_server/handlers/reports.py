@@ -30,7 +30,7 @@ from wolkvox_mock.handlers.report_aggregates import aggregate_value
 from wolkvox_mock.handlers.report_fields import Getter, getters_for
 from wolkvox_mock.handlers.report_records import FILTERS, SOURCES, recorded_omni
 from wolkvox_mock.handlers.report_values import ReportContext, ordinal
-from wolkvox_mock.state.history import Day, HistoryConfig, Omni, Roster, generate_day
+from wolkvox_mock.state.history import Day, HistoryConfig, Omni, Roster
 
 __all__ = ["MAX_RECORDS", "REPORTS", "answer_report", "parse_date"]
 
@@ -105,16 +105,11 @@ def _days(rctx: ReportContext, state: Any) -> Iterator[Day]:
     for item in recorded_omni(state, rctx):
         recorded.setdefault(item.day, []).append(item)
     for day in rctx.days():
-        found = (
-            generate_day(config.seed, config.calls_per_day, rctx.roster, day)
-            if config.covers(day, today)
-            else Day(day, (), (), (), (), ())
-        )
-        if day in recorded:
-            found = Day(
-                day, found.calls, found.chats, found.sessions, found.dials, found.omni + tuple(recorded[day])
-            )
-        yield found
+        extra = tuple(recorded.get(day, ()))
+        if config.covers(day, today):
+            yield Day(day, config.seed, config.calls_per_day, rctx.roster, extra)
+        else:
+            yield Day(day, extra_omni=extra)
 
 
 def _selected(rctx: ReportContext) -> list[tuple[str, Any]]:

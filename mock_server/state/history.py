@@ -40,6 +40,8 @@ __all__ = [
     "Omni",
     "Roster",
     "Session",
+    "cached_records",
+    "clear_cache",
     "generate_day",
 ]
 
@@ -291,31 +293,109 @@ class Omni:
     agent_id: str = ""  # set when it came from the fake's own add_interaction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Day:
-    """Everything generated for one day."""
+    """One day of history. Each kind of record is generated the first time it is read, from
+    its own random stream (``"{seed}|{server}|{day}|calls"``...), and cached on its own: a
+    report of calls never generates chats. ``extra_omni`` are interactions the fake recorded."""
 
     day: date
-    calls: tuple[Call, ...]
-    chats: tuple[Chat, ...]
-    sessions: tuple[Session, ...]
-    dials: tuple[Dial, ...]
-    omni: tuple[Omni, ...]
+    seed: str = ""
+    calls_per_day: int = 0
+    roster: Roster | None = None
+    extra_omni: tuple[Omni, ...] = ()
+
+    def _key(self) -> tuple[str, int, Roster, date] | None:
+        if self.roster is None or self.calls_per_day <= 0:
+            return None
+        return (self.seed, self.calls_per_day, self.roster, self.day)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """The agents' sessions of the day."""
+        key = self._key()
+        return () if key is None else _sessions_of(key[0], key[2], key[3])
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        """The day's voice calls, in start order."""
+        key = self._key()
+        return () if key is None else _calls_of(*key)
+
+    @property
+    def chats(self) -> tuple[Chat, ...]:
+        """The day's chats, in start order."""
+        key = self._key()
+        return () if key is None else _chats_of(*key)
+
+    @property
+    def dials(self) -> tuple[Dial, ...]:
+        """The day's campaign attempts, in time order."""
+        key = self._key()
+        return () if key is None else _dials_of(*key)
+
+    @property
+    def omni(self) -> tuple[Omni, ...]:
+        """The day's e-mail and social interactions, then those the fake recorded."""
+        key = self._key()
+        return (() if key is None else _omni_of(*key)) + self.extra_omni
+
+
+def generate_day(seed: str, calls_per_day: int, roster: Roster, day: date) -> Day:
+    """The history of ``day``: a pure function of its arguments (records generated lazily)."""
+    return Day(day, seed, calls_per_day, roster)
+
+
+def clear_cache() -> None:
+    """Forget every generated day (the next read generates it again, identically)."""
+    for cached in _CACHED:
+        cached.cache_clear()
+
+
+def cached_records() -> int:
+    """How many day streams are cached now (sessions, calls, chats, dials, interactions)."""
+    return sum(cached.cache_info().currsize for cached in _CACHED)
+
+
+def _rng(seed: str, roster: Roster, day: date, stream: str) -> _Draw:
+    return _Draw(random.Random(f"{seed}|{roster.server}|{day.isoformat()}|{stream}"))
+
+
+def _stamp(day: date) -> int:
+    return (day - date(1970, 1, 1)).days * _DAY  # conn_id prefix: seconds since 1970 (local)
 
 
 @lru_cache(maxsize=DAY_CACHE_SIZE)
-def generate_day(seed: str, calls_per_day: int, roster: Roster, day: date) -> Day:
-    """The history of ``day``: a pure function of its arguments (cached)."""
-    rng = _Draw(random.Random(f"{seed}|{roster.server}|{day.isoformat()}"))
-    sessions = _sessions(rng, roster, day)
-    stamp = (day - date(1970, 1, 1)).days * _DAY  # conn_id prefix: seconds since 1970 (local)
-    calls = tuple(_call(rng, roster, day, stamp, n, sessions) for n in range(calls_per_day))
-    chats = tuple(_chat(rng, roster, day, stamp, n) for n in range(calls_per_day // 4))
-    dials = _dials(rng, roster, day, stamp, calls_per_day // 5)
-    omni = tuple(_omni(rng, roster, day, stamp, n) for n in range(calls_per_day // 20))
-    return Day(
-        day, tuple(sorted(calls, key=_by_sec)), tuple(sorted(chats, key=_by_sec)), sessions, dials, omni
-    )
+def _sessions_of(seed: str, roster: Roster, day: date) -> tuple[Session, ...]:
+    return _sessions(_rng(seed, roster, day, "sessions"), roster, day)
+
+
+@lru_cache(maxsize=DAY_CACHE_SIZE)
+def _calls_of(seed: str, calls_per_day: int, roster: Roster, day: date) -> tuple[Call, ...]:
+    rng, stamp = _rng(seed, roster, day, "calls"), _stamp(day)
+    on_duty = _on_duty(_sessions_of(seed, roster, day))
+    calls = [_call(rng, roster, day, stamp, n, on_duty) for n in range(calls_per_day)]
+    return tuple(sorted(calls, key=_by_sec))
+
+
+@lru_cache(maxsize=DAY_CACHE_SIZE)
+def _chats_of(seed: str, calls_per_day: int, roster: Roster, day: date) -> tuple[Chat, ...]:
+    rng, stamp = _rng(seed, roster, day, "chats"), _stamp(day)
+    return tuple(sorted((_chat(rng, roster, day, stamp, n) for n in range(calls_per_day // 4)), key=_by_sec))
+
+
+@lru_cache(maxsize=DAY_CACHE_SIZE)
+def _dials_of(seed: str, calls_per_day: int, roster: Roster, day: date) -> tuple[Dial, ...]:
+    return _dials(_rng(seed, roster, day, "dials"), roster, day, _stamp(day), calls_per_day // 5)
+
+
+@lru_cache(maxsize=DAY_CACHE_SIZE)
+def _omni_of(seed: str, calls_per_day: int, roster: Roster, day: date) -> tuple[Omni, ...]:
+    rng, stamp = _rng(seed, roster, day, "omni"), _stamp(day)
+    return tuple(_omni(rng, roster, day, stamp, n) for n in range(calls_per_day // 20))
+
+
+_CACHED = (_sessions_of, _calls_of, _chats_of, _dials_of, _omni_of)
 
 
 class _Draw:
@@ -377,18 +457,26 @@ def _sessions(rng: _Draw, roster: Roster, day: date) -> tuple[Session, ...]:
     return tuple(sessions)
 
 
-def _working(sessions: tuple[Session, ...], sec: int) -> list[int]:
-    return [s.agent for s in sessions if s.login <= sec < s.logout]
+_SLOT = 600  # agents on duty are looked up per 10 minutes
+
+
+def _on_duty(sessions: tuple[Session, ...]) -> tuple[tuple[int, ...], ...]:
+    """For each 10 minutes of the day, the agents logged in when it starts."""
+    return tuple(
+        tuple(s.agent for s in sessions if s.login <= slot < s.logout) for slot in range(0, _DAY, _SLOT)
+    )
 
 
 def _phone(rng: _Draw) -> str:
     return f"3{rng.between(0, 10**9):09d}"
 
 
-def _call(rng: _Draw, roster: Roster, day: date, stamp: int, n: int, sessions: tuple[Session, ...]) -> Call:
+def _call(
+    rng: _Draw, roster: Roster, day: date, stamp: int, n: int, on_duty: tuple[tuple[int, ...], ...]
+) -> Call:
     kind = rng.weighted(_VOICE_KINDS, _VOICE_WEIGHTS)
     sec = rng.peak(6 * 3600, 21 * 3600, 11 * 3600)
-    working = _working(sessions, sec)
+    working = on_duty[sec // _SLOT]
     agent = rng.pick(working) if working else -1
     talk = min(int(20 + rng.exp(180)), 3600)
     ivr = wait = ring = acw = hold = mute = 0

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.conftest import SERVER, TOKEN
 from wolkvox_mock import create_app, demo_state
 from wolkvox_mock.contracts.client.asgi import SyncASGITransport
-from wolkvox_mock.state.history import HistoryConfig, Roster, generate_day
+from wolkvox_mock.state.history import HistoryConfig, Roster, clear_cache, generate_day
 from wolkvox_mock.state.models import Operation, State
 
 ROSTER = Roster.of(demo_state(SERVER, TOKEN).operations[SERVER])
@@ -34,9 +34,9 @@ def cdr_1(state: State, date_ini: str, date_end: str) -> httpx.Response:
 
 
 def test_two_fakes_with_the_same_seed_report_the_same_rows() -> None:
-    generate_day.cache_clear()  # the second fake must generate again, not read the cache
+    clear_cache()  # the second fake must generate again, not read the cache
     first = cdr_1(state_with("same"), "20261103000000", "20261105235959").json()
-    generate_day.cache_clear()
+    clear_cache()
     second = cdr_1(state_with("same"), "20261103000000", "20261105235959").json()
     assert first == second and len(first["data"]) > 100
     other = cdr_1(state_with("other"), "20261103000000", "20261105235959").json()
@@ -56,7 +56,7 @@ def test_a_known_row_does_not_change_between_machines() -> None:
     assert (call.conn_id, call.kind, call.sec, call.talk, call.phone) == PINNED
 
 
-PINNED = ("1793601985.16", "out_pre", 24385, 76, "3459268173")
+PINNED = ("1793607064.20", "inbound", 29464, 305, "3488734291")
 
 
 def test_only_the_configured_days_have_history() -> None:
