@@ -3,8 +3,9 @@ day, answered through the whole pipeline, and the memory the generated history c
 
 ``python -m bench.reports [--calls N]`` runs in a fresh process and prints one JSON line;
 ``make bench`` runs it and adds its section to the report (``reports_section``). The budget is
-ours: a cold 31-day ``cdr_1`` (the first 60,000 calls, generated on the way) within
-``BUDGET_COLD`` seconds, the same call again within ``BUDGET_WARM``.
+ours, in CPU seconds (wall time on a shared machine measures the neighbours): a cold 31-day
+``cdr_1`` (the first 60,000 calls, generated on the way) within ``BUDGET_COLD``, the same
+call again within ``BUDGET_WARM``.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ from wolkvox_mock.state.models import Agent, Skill
 
 __all__ = ["BUDGET_COLD", "BUDGET_WARM", "main", "measure", "reports_section"]
 
-#: Seconds a cold 31-day cdr_1 over 10,000 calls a day may take (ours).
-BUDGET_COLD = 10.0
-#: Seconds the same call may take once its days are generated (ours).
-BUDGET_WARM = 3.0
+#: CPU seconds a cold 31-day cdr_1 over 10,000 calls a day may take (ours).
+BUDGET_COLD = 8.0
+#: CPU seconds the same call may take once its days are generated (ours).
+BUDGET_WARM = 5.0
 TOKEN = "62656e63682d7265706f727473"
 ROOT = Path(__file__).resolve().parent.parent
 RANGE = ("20261001000000", "20261031235959")
@@ -90,14 +91,16 @@ async def _call(app: Any, family: str, query: str) -> tuple[int, bytes]:
     return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
 
 
-async def _get(app: Any, api: str) -> tuple[float, int, int]:
+async def _get(app: Any, api: str) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds, status, rows) of one call over ``RANGE``. CPU time is
+    reported too: on a shared machine the wall time mostly measures the neighbours."""
     family = "information" if api == "token_info" else "reports_manager"
     query = f"api={api}&date_ini={RANGE[0]}&date_end={RANGE[1]}"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     status, body = await _call(app, family, query)
-    elapsed = time.perf_counter() - started
+    elapsed, used = time.perf_counter() - started, time.process_time() - cpu
     rows = len(json.loads(body).get("data") or []) if status == 200 else 0
-    return elapsed, status, rows
+    return elapsed, used, status, rows
 
 
 async def _measure(calls: int) -> dict[str, Any]:
@@ -105,9 +108,9 @@ async def _measure(calls: int) -> dict[str, Any]:
     await _get(app, "token_info")  # imports and caches settle
     gc.collect()
     before = rss_mb()
-    cold, status, rows = await _get(app, "cdr_1")
-    warm, _, _ = await _get(app, "cdr_1")
-    month, agent_status, agents = await _get(app, "agent_1")  # every day of the month
+    cold, cold_cpu, status, rows = await _get(app, "cdr_1")
+    warm, warm_cpu, _, _ = await _get(app, "cdr_1")
+    month, month_cpu, agent_status, agents = await _get(app, "agent_1")  # every day of the month
     gc.collect()
     after = rss_mb()
     cached = cached_records()
@@ -116,10 +119,13 @@ async def _measure(calls: int) -> dict[str, Any]:
         "cdr_1_status": status,
         "cdr_1_rows": rows,
         "cdr_1_cold_s": round(cold, 3),
+        "cdr_1_cold_cpu_s": round(cold_cpu, 3),
         "cdr_1_warm_s": round(warm, 3),
+        "cdr_1_warm_cpu_s": round(warm_cpu, 3),
         "agent_1_status": agent_status,
         "agent_1_rows": agents,
         "agent_1_month_s": round(month, 3),
+        "agent_1_month_cpu_s": round(month_cpu, 3),
         "days_cached": cached,
         "history_mb": round(after - before, 1),
         "budget_cold_s": BUDGET_COLD,
@@ -139,7 +145,8 @@ def reports_section(quick: bool = False) -> str:
     command = [sys.executable, "-m", "bench.reports", "--calls", str(calls)]
     out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True, timeout=900).stdout
     r = json.loads(out.strip().splitlines()[-1])
-    verdict = "within" if r["cdr_1_cold_s"] <= BUDGET_COLD and r["cdr_1_warm_s"] <= BUDGET_WARM else "OVER"
+    within = r["cdr_1_cold_cpu_s"] <= BUDGET_COLD and r["cdr_1_warm_cpu_s"] <= BUDGET_WARM
+    verdict = "within" if within else "OVER"
     return "\n".join(
         [
             "",
@@ -148,14 +155,14 @@ def reports_section(quick: bool = False) -> str:
             f"A 31-day range over a history of {r['calls_per_day']:,} calls a day (40 agents), through the",
             "whole pipeline in-process (`python -m bench.reports`).",
             "",
-            "| measure | value |",
-            "|---|---:|",
-            f"| cdr_1, cold (days generated on the way) | {r['cdr_1_cold_s']} s, {r['cdr_1_rows']:,} rows |",
-            f"| cdr_1, again (days cached) | {r['cdr_1_warm_s']} s |",
-            f"| agent_1, the whole month | {r['agent_1_month_s']} s, {r['agent_1_rows']} rows |",
-            f"| memory of the generated history ({r['days_cached']} day streams cached) | {r['history_mb']} MiB |",
+            "| measure | wall | CPU |",
+            "|---|---:|---:|",
+            f"| cdr_1, cold (days generated on the way), {r['cdr_1_rows']:,} rows | {r['cdr_1_cold_s']} s | {r['cdr_1_cold_cpu_s']} s |",
+            f"| cdr_1, again (days cached) | {r['cdr_1_warm_s']} s | {r['cdr_1_warm_cpu_s']} s |",
+            f"| agent_1, the whole month, {r['agent_1_rows']} rows | {r['agent_1_month_s']} s | {r['agent_1_month_cpu_s']} s |",
+            f"| memory of the generated history ({r['days_cached']} day streams cached) | {r['history_mb']} MiB | |",
             "",
-            f"Budget (ours): cold {BUDGET_COLD:g} s, warm {BUDGET_WARM:g} s: **{verdict}**.",
+            f"Budget (ours, CPU time): cold {BUDGET_COLD:g} s, warm {BUDGET_WARM:g} s: **{verdict}**.",
             "",
         ]
     )

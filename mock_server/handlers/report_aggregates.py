@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from wolkvox_mock.handlers.report_records import AuxPeriod, HoldAction, Scored, Slice
@@ -35,35 +36,68 @@ def _sum(records: list[Any], attr: str) -> int:
     return sum(getattr(r, attr) for r in records)
 
 
-def _talk(records: list[Any], kinds: tuple[str, ...] | None = None) -> int:
-    return sum(c.talk for c in _calls(records) if kinds is None or c.kind in kinds)
-
-
 def _avg_hms(total: float, count: int) -> str:
     return hms(total / count) if count else "00:00:00"
 
 
-def _aht(records: list[Any], kinds: tuple[str, ...] | None = None) -> str:
-    calls = [c for c in _calls(records) if c.talk and (kinds is None or c.kind in kinds)]
-    return _avg_hms(sum(c.talk + c.acw for c in calls), len(calls))
+@dataclass
+class _Totals:
+    """One pass over an agent group's calls and session slices: what agent_* counters read."""
+
+    calls: int = 0
+    inbound: int = 0
+    outbound: int = 0
+    internal: int = 0
+    inbound_time: int = 0
+    outbound_time: int = 0
+    talk: int = 0
+    acw: int = 0
+    ring: int = 0
+    login: int = 0
+    aux: int = 0
+    hits: int = 0
+    rpc: int = 0
+    handled: dict[str, list[int]] = field(default_factory=dict)  # kind group -> [count, seconds]
+
+    def aht(self, group: str) -> str:
+        count, seconds = self.handled.get(group, (0, 0))
+        return _avg_hms(seconds, count)
 
 
-def _login(records: list[Any]) -> int:
-    return _sum(_slices(records), "login")
+def _kind_group(kind: str) -> str:
+    return "inbound" if kind == "inbound" else "outbound" if kind in _OUT else "internal"
 
 
-def _aux(records: list[Any]) -> int:
-    return _sum(_slices(records), "aux")
+def _totals(rs: list[Any], ctx: ReportContext) -> _Totals:
+    found = ctx.memo.get(id(rs))
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    t = _Totals()
+    for r in rs:
+        if type(r) is Slice:
+            t.login += r.login
+            t.aux += r.aux
+            continue
+        group = _kind_group(r.kind)
+        t.calls += 1
+        setattr(t, group, getattr(t, group) + 1)
+        t.talk, t.acw, t.ring = t.talk + r.talk, t.acw + r.acw, t.ring + r.ring
+        if group != "internal":
+            setattr(t, f"{group}_time", getattr(t, f"{group}_time") + r.talk)
+        if r.talk:
+            for key in (group, "all"):
+                handled = t.handled.setdefault(key, [0, 0])
+                handled[0] += 1
+                handled[1] += r.talk + r.acw
+        t.hits += r.cod >= 0
+        t.rpc += r.cod == 0
+    ctx.memo[id(rs)] = t
+    return t
 
 
-def _busy(records: list[Any]) -> int:
-    calls = _calls(records)
-    return _sum(calls, "talk") + _sum(calls, "acw") + _sum(calls, "ring")
-
-
-def _occupancy(records: list[Any], ctx: ReportContext) -> str:
-    worked = _talk(records) + _sum(_calls(records), "acw")
-    return percent(worked, _login(records) - _aux(records))
+def _occupancy(rs: list[Any], ctx: ReportContext) -> str:
+    t = _totals(rs, ctx)
+    return percent(t.inbound_time + t.outbound_time + t.acw, t.login - t.aux)
 
 
 def _first_login(records: list[Any], ctx: ReportContext) -> str:
@@ -82,29 +116,25 @@ def _last_logout(records: list[Any], ctx: ReportContext) -> str:
     return f"{last.day.isoformat()} {hms(last.logout)}"
 
 
-def _count(kinds: tuple[str, ...]) -> Aggregate:
-    return lambda rs, c: str(sum(1 for r in _calls(rs) if r.kind in kinds))
-
-
 _ACTIVITY: dict[str, Aggregate] = {
-    "calls": lambda rs, c: str(len(_calls(rs))),
-    "inbound": _count(("inbound",)),
-    "outbound": _count(_OUT),
-    "internal": _count(_INTERNAL),
-    "ready_time": lambda rs, c: hms(max(0, _login(rs) - _aux(rs) - _busy(rs))),
-    "inbound_time": lambda rs, c: hms(_talk(rs, ("inbound",))),
-    "outbound_time": lambda rs, c: hms(_talk(rs, _OUT)),
-    "acw_time": lambda rs, c: hms(_sum(_calls(rs), "acw")),
-    "ring_time": lambda rs, c: hms(_sum(_calls(rs), "ring")),
-    "login_time": lambda rs, c: hms(_login(rs)),
-    "aux_time": lambda rs, c: hms(_aux(rs)),
-    "aht": lambda rs, c: _aht(rs),
-    "aht_inbound": lambda rs, c: _aht(rs, ("inbound",)),
-    "aht_outbund": lambda rs, c: _aht(rs, _OUT),
-    "aht_outbound": lambda rs, c: _aht(rs, _OUT),
+    "calls": lambda rs, c: str(_totals(rs, c).calls),
+    "inbound": lambda rs, c: str(_totals(rs, c).inbound),
+    "outbound": lambda rs, c: str(_totals(rs, c).outbound),
+    "internal": lambda rs, c: str(_totals(rs, c).internal),
+    "ready_time": lambda rs, c: hms(max(0, (t := _totals(rs, c)).login - t.aux - t.talk - t.acw - t.ring)),
+    "inbound_time": lambda rs, c: hms(_totals(rs, c).inbound_time),
+    "outbound_time": lambda rs, c: hms(_totals(rs, c).outbound_time),
+    "acw_time": lambda rs, c: hms(_totals(rs, c).acw),
+    "ring_time": lambda rs, c: hms(_totals(rs, c).ring),
+    "login_time": lambda rs, c: hms(_totals(rs, c).login),
+    "aux_time": lambda rs, c: hms(_totals(rs, c).aux),
+    "aht": lambda rs, c: _totals(rs, c).aht("all"),
+    "aht_inbound": lambda rs, c: _totals(rs, c).aht("inbound"),
+    "aht_outbund": lambda rs, c: _totals(rs, c).aht("outbound"),
+    "aht_outbound": lambda rs, c: _totals(rs, c).aht("outbound"),
     "occupancy": _occupancy,
-    "hits": lambda rs, c: str(sum(1 for r in _calls(rs) if r.cod >= 0)),
-    "rpc": lambda rs, c: str(sum(1 for r in _calls(rs) if r.cod == 0)),
+    "hits": lambda rs, c: str(_totals(rs, c).hits),
+    "rpc": lambda rs, c: str(_totals(rs, c).rpc),
     "login": _first_login,
     "logout": _last_logout,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from wolkvox_mock.contracts.catalogue import OperationSpec, ReportSpec
 from wolkvox_mock.state.history import Roster
@@ -70,6 +71,8 @@ class ReportContext:
     api: str = ""
     #: 0 for ``cod_act=cod_act1`` (and reports without the selector), 1 for ``cod_act2``.
     code_group: int = 0
+    #: Per-group work shared by the counters of one row (keyed by the group's id).
+    memo: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.api = self.spec.api

@@ -1,12 +1,13 @@
 """A contact center's past, generated: calls, chats, agent sessions, campaign dials and
 omnichannel interactions, for the reports of ``reports_manager.php`` (docs/reports.md).
 
-Pure Python, no clock and no I/O. Each day is generated on its own from a ``random.Random``
-seeded with the text ``"{seed}|{server}|{YYYY-MM-DD}"`` (a text seed is hashed with SHA-512,
-so the same seed gives the same rows on every machine and in every process), over the
-operation's agents, skills, routing points, activity codes and campaigns (the ``Roster``).
-Days are generated when a report first asks for them and kept in a bounded cache
-(``DAY_CACHE_SIZE`` days), so a month over 10,000 calls a day costs a bounded amount of memory.
+Pure Python, no clock and no I/O. Each kind of record of a day is generated on its own from a
+``random.Random`` seeded with the text ``"{seed}|{server}|{YYYY-MM-DD}|{kind}"`` (a text seed
+is hashed with SHA-512, so the same seed gives the same rows on every machine and in every
+process), over the operation's agents, skills, routing points, activity codes and campaigns
+(the ``Roster``). Records are generated when a report first reads them and kept in bounded
+caches (``DAY_CACHE_SIZE`` days per kind), so a month over 10,000 calls a day costs a bounded
+amount of memory.
 
 Which days have history is the operation's ``collections["history"]`` (``HistoryConfig``):
 the ``days`` days up to ``end`` (the day the fake was started when empty). It travels with
