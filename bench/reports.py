@@ -31,9 +31,9 @@ from wolkvox_mock.state.models import Agent, Skill
 __all__ = ["BUDGET_COLD", "BUDGET_WARM", "main", "measure", "reports_section"]
 
 #: CPU seconds a cold 31-day cdr_1 over 10,000 calls a day may take (ours).
-BUDGET_COLD = 8.0
+BUDGET_COLD = 4.0
 #: CPU seconds the same call may take once its days are generated (ours).
-BUDGET_WARM = 5.0
+BUDGET_WARM = 2.0
 TOKEN = "62656e63682d7265706f727473"
 ROOT = Path(__file__).resolve().parent.parent
 RANGE = ("20261001000000", "20261031235959")

@@ -17,7 +17,7 @@ applies Wolkvox's rules on the request (docs/reports.md) and builds the rows:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -156,15 +156,36 @@ def _coded_second(record: Any) -> bool:
     return getattr(record, "cod2", -1) >= 0
 
 
+RowMaker = Callable[[Any, ReportContext], dict[str, Any]]
+
+
+def _row_maker(kind: type, fields: tuple[str, ...], rctx: ReportContext) -> RowMaker:
+    """One function building a whole row of a record of ``kind``: a dict display calling each
+    field's getter, made once per report call (a 60,000-row answer calls it 60,000 times; a
+    display is much cheaper than a comprehension over (field, getter) pairs). Only our own
+    field names (``repr``-quoted) and getters go into it."""
+    table = getters_for(kind, rctx)
+    space: dict[str, Any] = {}
+    parts = []
+    for n, name in enumerate(fields):
+        getter = table.get(name)
+        if getter is None:
+            parts.append(f"{name!r}: ''")
+        else:
+            space[f"g{n}"] = getter
+            parts.append(f"{name!r}: g{n}(r, c)")
+    maker: RowMaker = eval(f"lambda r, c: {{{', '.join(parts)}}}", space)
+    return maker
+
+
 def _detail_rows(records: list[Any], fields: tuple[str, ...], rctx: ReportContext) -> list[dict[str, Any]]:
-    cache: dict[type, list[tuple[str, Getter | None]]] = {}
+    makers: dict[type, RowMaker] = {}
     rows = []
     for record in records:
-        plan = cache.get(type(record))
-        if plan is None:
-            table = getters_for(type(record), rctx)
-            plan = cache[type(record)] = [(f, table.get(f)) for f in fields]
-        rows.append({f: "" if g is None else g(record, rctx) for f, g in plan})
+        make = makers.get(type(record))
+        if make is None:
+            make = makers[type(record)] = _row_maker(type(record), fields, rctx)
+        rows.append(make(record, rctx))
     return rows
 
 
