@@ -29,7 +29,7 @@ from wolkvox_mock.handlers.fields import missing
 from wolkvox_mock.handlers.report_aggregates import aggregate_value
 from wolkvox_mock.handlers.report_fields import Getter, getters_for
 from wolkvox_mock.handlers.report_records import FILTERS, SOURCES, recorded_omni
-from wolkvox_mock.handlers.report_values import ReportContext, ordinal
+from wolkvox_mock.handlers.report_values import ReportContext, moment, ordinal
 from wolkvox_mock.state.history import Day, HistoryConfig, Omni, Roster
 
 __all__ = ["MAX_RECORDS", "REPORTS", "answer_report", "parse_date"]
@@ -249,8 +249,7 @@ def _fields(rctx: ReportContext) -> tuple[str, ...]:
 
 
 def _with_conversation(row: dict[str, Any], chat: Any, rctx: ReportContext) -> dict[str, Any]:
-    from wolkvox_mock.handlers.report_values import moment
-
+    """chat_2's ``conversation``: the chat's messages, customer and agent in turn (ours)."""
     lines = []
     speakers = (
         ("CUSTOMER", row["customer_name"], "chat bot"),
@@ -272,7 +271,7 @@ def _with_conversation(row: dict[str, Any], chat: Any, rctx: ReportContext) -> d
                         chat.customer,
                         chat.phone,
                     ),
-                    strict=False,
+                    strict=True,
                 )
             )
         )
