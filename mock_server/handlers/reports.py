@@ -30,7 +30,7 @@ from wolkvox_mock.handlers.report_aggregates import aggregate_value
 from wolkvox_mock.handlers.report_fields import Getter, getters_for
 from wolkvox_mock.handlers.report_records import FILTERS, SOURCES, recorded_omni
 from wolkvox_mock.handlers.report_values import ReportContext, moment, ordinal
-from wolkvox_mock.state.history import Day, HistoryConfig, Omni, Roster
+from wolkvox_mock.state.history import Chat, Day, HistoryConfig, Omni, Roster
 
 __all__ = ["MAX_RECORDS", "REPORTS", "answer_report", "parse_date"]
 
@@ -140,7 +140,9 @@ def _records(rctx: ReportContext, state: Any) -> list[Any]:
     wanted = _selected(rctx)
     found = []
     for record in SOURCES[report.rows](_days(rctx, state), rctx):
-        if not low <= ordinal(record.day, record.sec) <= high:
+        # Chats are reported when they closed (chat_1 filters by close date, seen by a client).
+        when = record.end if type(record) is Chat else record.sec
+        if not low <= ordinal(record.day, when) <= high:
             continue
         if keep is not None and not keep(record):
             continue

@@ -273,3 +273,14 @@ def test_skill_1_services_time_adds_its_service_level(rhttp: httpx.Client) -> No
     assert level["service_level_40seg"] >= level["service_level_30seg"]
     assert get(rhttp, "skill_1", services_time="20").json()["data"][0]["service_level_0seg"] == "0.00 %"
     assert get(rhttp, "skill_1", services_time="x").status_code == 400
+
+
+def test_chats_are_reported_when_they_closed(rhttp: httpx.Client) -> None:
+    rows = get(rhttp, "chat_1").json()["data"]
+    last = max(rows, key=lambda row: row["date"])
+    closed = datetime.strptime(last["date"], "%Y-%m-%d %H:%M:%S")
+    # One second before it closed, the chat (long open by then) is not in the report yet.
+    before = (closed - timedelta(seconds=1)).strftime("%Y%m%d%H%M%S")
+    earlier = get(rhttp, "chat_1", (DAY[0], before)).json()["data"]
+    assert last["conn_id"] not in {row["conn_id"] for row in earlier}
+    assert last["chat_duration"] > "00:00:00"
