@@ -284,3 +284,14 @@ def test_chats_are_reported_when_they_closed(rhttp: httpx.Client) -> None:
     earlier = get(rhttp, "chat_1", (DAY[0], before)).json()["data"]
     assert last["conn_id"] not in {row["conn_id"] for row in earlier}
     assert last["chat_duration"] > "00:00:00"
+
+
+def test_dates_are_read_and_shown_in_the_operations_time_zone(http: httpx.Client, app: WolkvoxApp) -> None:
+    # 03:00 UTC on the 29th is 22:00 on the 28th in Bogota (UTC-5), the operation's zone.
+    app.fake.clock.freeze(datetime(2026, 11, 29, 3, 0, tzinfo=UTC))
+    assert http.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH).status_code == 201
+    on_the_28th = http.get(PATH, params=params("chat_4", ("20261128000000", "20261128235959")), headers=AUTH)
+    (row,) = on_the_28th.json()["data"]
+    assert row["date_creation"] == "2026-11-28 22:00:00"
+    on_the_29th = http.get(PATH, params=params("chat_4", ("20261129000000", "20261129235959")), headers=AUTH)
+    assert on_the_29th.status_code == 404
