@@ -170,7 +170,7 @@ class Call:
     the call starts at ``sec``, spends ``ivr`` in the routing point, ``wait`` in the queue and
     ``ring`` ringing, then ``talk`` connected; ``acw`` of after-call work follows."""
 
-    conn_id: str
+    number: int  # the call's number in its day; conn_id is "{seconds since 1970}.{number}"
     day: date
     sec: int
     kind: str  # type_interaction
@@ -189,10 +189,25 @@ class Call:
     hang_up: str
     cod: int  # index in Roster.codes[0], -1: not coded
     cod2: int  # index in Roster.codes[1], -1: none
-    phone: str
-    customer: str
+    phone_number: int  # kept as numbers: a month of calls is ~300,000 of these
+    customer_number: int
     peer: int  # transfer/conference target agent, -1: none
     extra: int  # 30 random bits from which optional details are derived
+
+    @property
+    def conn_id(self) -> str:
+        """The call's id, ``"{seconds since 1970 at its start}.{number}"`` (dot-separated digits)."""
+        return f"{_stamp(self.day) + self.sec}.{self.number}"
+
+    @property
+    def phone(self) -> str:
+        """The customer's telephone."""
+        return str(self.phone_number)
+
+    @property
+    def customer(self) -> str:
+        """The customer's id."""
+        return str(self.customer_number)
 
     @property
     def end(self) -> int:
@@ -510,7 +525,7 @@ def _call(
     # Keep the whole call inside its day, so a day's history is self-contained.
     sec = min(sec, _DAY - 1 - (ivr + wait + ring + talk + acw))
     return Call(
-        f"{stamp + sec}.{n + 1}",
+        n + 1,
         day,
         sec,
         kind,
@@ -529,8 +544,8 @@ def _call(
         hang_up,
         cod,
         cod2,
-        _phone(rng),
-        str(rng.between(10**7, 10**10)),
+        3_000_000_000 + rng.between(0, 10**9),
+        rng.between(10**7, 10**10),
         peer,
         rng.bits(),
     )
