@@ -6,6 +6,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,10 +113,19 @@ def test_serve_with_history_answers_reports(served: tuple[subprocess.Popen[str],
     # Yesterday in the operation's time zone (Bogota, UTC-5) is inside a 3-day history.
     day = (datetime.now(UTC) - timedelta(hours=5, days=1)).strftime("%Y%m%d")
     query = {"api": "cdr_1", "date_ini": f"{day}000000", "date_end": f"{day}235959"}
-    response = httpx.get(
-        f"{base}/api/v2/reports_manager.php",
-        params=query,
-        headers={"wolkvox-token": "my-token-123456"},
-        timeout=10,
-    )
+    # The socket is bound before the banner but listens once uvicorn runs: wait until it does.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            response = httpx.get(
+                f"{base}/api/v2/reports_manager.php",
+                params=query,
+                headers={"wolkvox-token": "my-token-123456"},
+                timeout=10,
+            )
+            break
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
     assert response.status_code == 200 and response.json()["data"]
