@@ -51,6 +51,7 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m bench.run $(ARGS)
+	$(BIN)/python -m bench.plugin_startup --append bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) build site *.egg-info .mypy_cache .ruff_cache .hypothesis

@@ -23,6 +23,7 @@ __all__ = [
     "BodyKind",
     "Catalogue",
     "CodeType",
+    "Envelope",
     "ErrorSpec",
     "FieldSpec",
     "NestedSpec",
@@ -35,7 +36,11 @@ __all__ = [
 
 Tag = Literal["D", "C", "I", "GAP"]
 CodeType = Literal["string", "int"]
-BodyKind = Literal["json", "multipart", "none"]
+#: json: one JSON object; json_array: a JSON array of objects (each described by ``fields``).
+BodyKind = Literal["json", "json_array", "multipart", "none"]
+#: The success answer's shape: Wolkvox's {code, error, msg, data}; a bare JSON array
+#: (real_time.php campaigns); or an object of the operation's own (campaign.php campaign_15).
+Envelope = Literal["standard", "bare_array", "own"]
 
 _FORMATTER = string.Formatter()
 #: Where the catalogue's YAML files live (shipped as package data).
@@ -181,8 +186,14 @@ class OperationSpec:
     counts_quota: bool = True
     #: Whether the operation still answers while the module is disabled (enable_module does).
     while_module_disabled: bool = False
+    #: Optional fields of which at least one must be present and non-blank (edit_licenses).
+    requires_one_of: tuple[str, ...] = ()
     #: Largest body this operation accepts when more than the fake's general limit (uploads).
     max_body_bytes: int | None = None
+    #: Whether an empty body is read as ``{}`` (delete_campaign's old form sends none).
+    body_optional: bool = False
+    #: The success answer's shape (``success.example`` shows it when not "standard").
+    envelope: Envelope = "standard"
     #: For reports_manager.php reports: what a row holds and what it is built from.
     report: ReportSpec | None = None
     tag: Tag = "D"
@@ -261,6 +272,7 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
         errors=tuple(raw.pop("errors", ())),
         sources=tuple(raw.pop("sources", ())),
         notes=tuple(raw.pop("notes", ())),
+        requires_one_of=tuple(raw.pop("requires_one_of", ())),
         **raw,
     )
 

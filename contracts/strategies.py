@@ -21,8 +21,8 @@ the wrong type, or a body that is not a JSON object.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -192,10 +192,23 @@ def _field_dicts(
     spec: OperationSpec, overrides: Mapping[str, SearchStrategy[Any]], numbers: bool
 ) -> SearchStrategy[dict[str, Any]]:
     text_fields = [f for f in spec.fields if f.type != "file"]
-    required = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in text_fields if f.required}
-    optional = {
-        f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in text_fields if not f.required
-    }
+    # One of them must be present and not blank (edit_licenses): draw which, then require it.
+    # Of a rule that spans the query too (delete_campaign), the body's names are drawn.
+    names = [n for n in spec.requires_one_of if n in {f.name for f in text_fields}]
+    if names:
+        return st.sampled_from(names).flatmap(
+            lambda name: _dicts(
+                [replace(f, required=True) if f.name == name else f for f in text_fields], overrides, numbers
+            )
+        )
+    return _dicts(text_fields, overrides, numbers)
+
+
+def _dicts(
+    fields: Sequence[FieldSpec], overrides: Mapping[str, SearchStrategy[Any]], numbers: bool
+) -> SearchStrategy[dict[str, Any]]:
+    required = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in fields if f.required}
+    optional = {f.name: overrides.get(f.name, _value_strategy(f, numbers)) for f in fields if not f.required}
     return st.fixed_dictionaries(required, optional=optional)
 
 
@@ -204,7 +217,9 @@ def _valid_payloads(
 ) -> SearchStrategy[Any]:
     if spec.body == "none":
         return st.none()
-    fields = _field_dicts(spec, overrides, numbers and spec.body == "json")
+    fields = _field_dicts(spec, overrides, numbers and spec.body in ("json", "json_array"))
+    if spec.body == "json_array":
+        return st.lists(fields, min_size=1, max_size=3)
     if spec.body == "multipart":
         text_only = fields.map(lambda d: {k: str(v) for k, v in d.items() if not isinstance(v, list)})
         return st.builds(Multipart, fields=text_only, files=_files(spec))
@@ -260,15 +275,22 @@ def _invalid_payloads(
         # A form without its required file(s).
         fields = _field_dicts(spec, overrides, numbers=False)
         return st.builds(Multipart, fields=fields.map(lambda d: {k: str(v) for k, v in d.items()}))
-    choices: list[SearchStrategy[Any]] = [_NOT_OBJECTS]
-    if any(f.type in _TEXTUAL or f.required for f in spec.fields):
+    # An operation whose body may be left out takes "no body" as valid: send something.
+    not_objects = _NOT_OBJECTS.filter(lambda v: v is not None) if spec.body_optional else _NOT_OBJECTS
+    choices: list[SearchStrategy[Any]] = [not_objects]
+    broken = any(f.type in _TEXTUAL or f.required for f in spec.fields)
+    if spec.body == "json_array":
+        choices = [_NOT_OBJECTS.filter(lambda v: v is not None), _field_dicts(spec, overrides, numbers=False)]
+        if broken:
+            choices.append(st.lists(_broken_dicts(spec, overrides), min_size=1, max_size=2))
+    elif broken:
         choices.append(_broken_dicts(spec, overrides))
     return st.one_of(choices)
 
 
 def can_be_invalid(spec: OperationSpec) -> bool:
     """Whether the body of ``spec`` can be invalid (False for operations without a body)."""
-    if spec.body == "json":
+    if spec.body in ("json", "json_array"):
         return True
     return spec.body == "multipart" and any(f.required and f.type == "file" for f in spec.fields)
 

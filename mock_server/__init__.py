@@ -1,7 +1,8 @@
 """wolkvox-mock: a faithful, stateful fake of the Wolkvox v2 API.
 
 ``create_app()`` builds the Starlette app; ``WolkvoxFake`` is the Python API that drives it;
-``LiveServer`` serves it on a socket; ``WolkvoxMock`` is what the ``wolkvox`` fixture gives.
+``LiveServer`` serves it on a socket; ``WolkvoxMock`` is what the ``wolkvox`` fixture gives;
+``mock_wolkvox()`` routes ``*.wolkvox.com`` to a fake outside pytest.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from wolkvox_mock.state.maintenance import MaintenanceWindow, WindowError
     from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
     from wolkvox_mock.state.seed import SeedError, load_seed
+    from wolkvox_mock.testing.context import mock_wolkvox
+    from wolkvox_mock.testing.guard import RealWolkvoxError
     from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "LiveServer",
     "MaintenanceWindow",
     "Operation",
+    "RealWolkvoxError",
     "RoutingPoint",
     "SeedError",
     "Settings",
@@ -50,6 +54,7 @@ __all__ = [
     "demo_state",
     "load_seed",
     "make_token",
+    "mock_wolkvox",
 ]
 
 # Importing the package loads nothing heavy: each name is imported on first use.
@@ -65,6 +70,7 @@ __getattr__, __dir__ = lazy_exports(
         "LiveServer": "wolkvox_mock.server",
         "MaintenanceWindow": "wolkvox_mock.state.maintenance",
         "Operation": "wolkvox_mock.state.models",
+        "RealWolkvoxError": "wolkvox_mock.testing.guard",
         "RoutingPoint": "wolkvox_mock.state.models",
         "SeedError": "wolkvox_mock.state.seed",
         "Settings": "wolkvox_mock.settings",
@@ -80,5 +86,6 @@ __getattr__, __dir__ = lazy_exports(
         "demo_state": "wolkvox_mock.state.demo",
         "load_seed": "wolkvox_mock.state.seed",
         "make_token": "wolkvox_mock.contracts.protocol",
+        "mock_wolkvox": "wolkvox_mock.testing.context",
     },
 )

@@ -5,21 +5,27 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import logging
+import secrets
 import shlex
+import socket
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
-import uvicorn
 
-from wolkvox_mock.app import create_app
+from wolkvox_mock.app import WolkvoxApp, create_app
+from wolkvox_mock.contracts.protocol import make_token
 from wolkvox_mock.server import bind_socket, uvicorn_config
-from wolkvox_mock.settings import Settings
+from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
+from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
 from wolkvox_mock.state.demo import demo_state
 from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.models import State, Token
 from wolkvox_mock.state.seed import SeedError, load_seed
 
-__all__ = ["curl_line", "main"]
+__all__ = ["ENV_PREFIX", "LatencyType", "curl_line", "main"]
 
 _EXAMPLE = {
     "from": "customer@example.com",
@@ -63,10 +69,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _initial_state(seed: str | None, server: str | None, token: str | None) -> tuple[State, str]:
+def _initial_state(
+    seed: str | None, server: str | None, token: str | None, random_token: bool = False
+) -> tuple[State, str]:
     """The state to serve and the default server code."""
     if seed is None:
         code = server or "0001"
+        if random_token:
+            token = make_token(f"demo{secrets.token_hex(2)}")
         return demo_state(code, token), code
     try:
         state = load_seed(seed)
@@ -82,8 +92,10 @@ def _initial_state(seed: str | None, server: str | None, token: str | None) -> t
     return state, code
 
 
-def _banner(state: State, url: str, default_server: str) -> None:
+def _banner(state: State, url: str, default_server: str, latency: str = "") -> None:
     click.secho(f"wolkvox-mock serving a fake Wolkvox on {url}", fg="green", bold=True)
+    if latency:
+        click.echo(f"  latency      {latency}")
     for op in state.operations.values():
         mark = " (default)" if op.server == default_server else ""
         click.echo(f"  server code  {op.server}{mark}   licenses {op.licenses}")
@@ -101,71 +113,203 @@ def _banner(state: State, url: str, default_server: str) -> None:
     click.echo("\nPress Ctrl-C to stop.")
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
-@click.option(
-    "--seed", type=click.Path(dir_okay=False), help="YAML or JSON seed file (see examples/seed.yaml)."
-)
-@click.option("--server", help="Server code of the demo operation, and the default server code.")
-@click.option("--token", help="Token of the demo operation (random when omitted).")
-@click.option(
-    "--concurrency-limit",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Requests of one token admitted at once.",
-)
-@click.option(
-    "--latency", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Seconds per call."
-)
-@click.option("--admin-token", help="Token that unlocks the control plane for non-loopback clients.")
-@click.option(
-    "--history",
-    "history_days",
-    default=0,
-    show_default=True,
-    type=click.IntRange(0, 3660),
-    metavar="DAYS",
-    help="Days of generated contact-center history (up to today) for reports_manager.php.",
-)
-@click.option(
-    "--history-seed",
-    default="wolkvox-mock",
-    show_default=True,
-    help="Seed of the history: same seed, same rows.",
-)
-@click.option(
-    "--history-calls",
-    default=200,
-    show_default=True,
-    type=click.IntRange(0, 1_000_000),
-    help="Calls per day of the history (chats a quarter of it).",
-)
+#: Prefix of the environment variables that set ``serve``'s options (``WOLKVOX_MOCK_PORT``...).
+ENV_PREFIX = "WOLKVOX_MOCK_"
+
+
+class LatencyType(click.ParamType[str | float]):
+    """``--latency``: a profile name (``realistic``, ``fast``) or seconds."""
+
+    name = "latency"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str | float:
+        if isinstance(value, float | int) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        text = str(value).strip()
+        if text in LATENCY_PROFILES:
+            return text
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        if seconds < 0:
+            profiles = ", ".join(LATENCY_PROFILES)
+            self.fail(
+                f"{text!r} is neither a profile ({profiles}) nor seconds >= 0, e.g. --latency 0", param, ctx
+            )
+        return seconds
+
+
+def _env(name: str) -> str:
+    return ENV_PREFIX + name
+
+
+def _serve_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options of ``serve``, each also read from ``WOLKVOX_MOCK_<NAME>``."""
+    options = [
+        click.option(
+            "--host",
+            default="127.0.0.1",
+            show_default=True,
+            show_envvar=True,
+            envvar=_env("HOST"),
+            help="Address to bind.",
+        ),
+        click.option(
+            "--port",
+            default=8080,
+            show_default=True,
+            type=click.IntRange(0, 65535),
+            show_envvar=True,
+            envvar=_env("PORT"),
+            help="Port to bind.",
+        ),
+        click.option(
+            "--seed",
+            type=click.Path(dir_okay=False),
+            show_envvar=True,
+            envvar=_env("SEED"),
+            help="YAML or JSON seed file (see examples/seed.yaml).",
+        ),
+        click.option(
+            "--server",
+            show_envvar=True,
+            envvar=_env("SERVER"),
+            help="Server code of the demo operation, and the default server code.",
+        ),
+        click.option(
+            "--token",
+            show_envvar=True,
+            envvar=_env("TOKEN"),
+            help="Token of the demo operation (default: the stable demo token, the same on every start).",
+        ),
+        click.option(
+            "--random-token",
+            is_flag=True,
+            show_envvar=True,
+            envvar=_env("RANDOM_TOKEN"),
+            help="Give the demo operation a new random token on each start.",
+        ),
+        click.option(
+            "--concurrency-limit",
+            default=1,
+            show_default=True,
+            type=click.IntRange(min=1),
+            show_envvar=True,
+            envvar=_env("CONCURRENCY_LIMIT"),
+            help="Requests of one token admitted at once.",
+        ),
+        click.option(
+            "--latency",
+            default="realistic",
+            show_default=True,
+            type=LatencyType(),
+            show_envvar=True,
+            envvar=_env("LATENCY"),
+            help="Time per call: 'realistic' (0.2-0.4 s, seeded), 'fast' (none), or seconds.",
+        ),
+        click.option(
+            "--admin-token",
+            show_envvar=True,
+            envvar=_env("ADMIN_TOKEN"),
+            help="Token that unlocks the control plane for non-loopback clients.",
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            show_envvar=True,
+            envvar=_env("QUIET"),
+            help="Print only the address and warnings.",
+        ),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            show_envvar=True,
+            envvar=_env("VERBOSE"),
+            help="Log each call: status, masked token and the fake's hint.",
+        ),
+        click.option(
+            "--history",
+            "history_days",
+            default=0,
+            type=click.IntRange(0, 3660),
+            metavar="DAYS",
+            show_envvar=True,
+            envvar=_env("HISTORY"),
+            help="Days of generated contact-center history (up to today) for reports_manager.php.",
+        ),
+        click.option(
+            "--history-seed",
+            default="wolkvox-mock",
+            show_envvar=True,
+            envvar=_env("HISTORY_SEED"),
+            help="Seed of the history: same seed, same rows.",
+        ),
+        click.option(
+            "--history-calls",
+            default=200,
+            type=click.IntRange(0, 1_000_000),
+            show_envvar=True,
+            envvar=_env("HISTORY_CALLS"),
+            help="Calls per day of the history (chats a quarter of it).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _latency_settings(latency: str | float) -> tuple[float, float]:
+    """Latency and jitter of a ``--latency`` value (a profile, or fixed seconds)."""
+    if isinstance(latency, str):
+        profile = latency_profile(latency)
+        return profile["latency"], profile["latency_jitter"]
+    return latency, 0.0
+
+
+@main.command(context_settings={"show_default": True})
+@_serve_options
 def serve(
     host: str,
     port: int,
     seed: str | None,
     server: str | None,
     token: str | None,
+    random_token: bool,
     concurrency_limit: int,
-    latency: float,
+    latency: str | float,
     admin_token: str | None,
+    quiet: bool,
+    verbose: bool,
     history_days: int = 0,
     history_seed: str = "wolkvox-mock",
     history_calls: int = 200,
 ) -> None:
-    """Serve a fake Wolkvox (a demo operation unless --seed is given)."""
-    state, default_server = _initial_state(seed, server, token)
+    """Serve a fake Wolkvox (a demo operation unless --seed is given).
+
+    Every option can also be set by an environment variable: WOLKVOX_MOCK_ and the option's
+    name in capitals, e.g. WOLKVOX_MOCK_PORT=9000, WOLKVOX_MOCK_LATENCY=fast,
+    WOLKVOX_MOCK_VERBOSE=1. Calls take 0.2-0.4 s by default, as Wolkvox's do: --latency 0 for
+    speed. SIGTERM and Ctrl-C stop it cleanly (exit status 0).
+    """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other; choose one")
+    if random_token and token is not None:
+        raise click.UsageError("--random-token and --token exclude each other; choose one")
+    state, default_server = _initial_state(seed, server, token, random_token)
     if history_days:
         history = HistoryConfig(seed=history_seed, days=history_days, calls_per_day=history_calls)
         for op in state.operations.values():
             history.apply(op)
+    base, jitter = _latency_settings(latency)
     settings = Settings(
         default_server=default_server,
         concurrency_limit=concurrency_limit,
-        latency=latency,
         admin_token=admin_token,
+        latency=base,
+        latency_jitter=jitter,
     )
     if not _is_loopback(host) and admin_token is None:
         click.secho(
@@ -182,13 +326,65 @@ def serve(
         raise click.ClickException(f"cannot bind {host}:{port}: {exc.strerror}; try another --port") from exc
     port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
-    _banner(state, f"http://{shown_host}:{port}", default_server)
+    url = f"http://{shown_host}:{port}"
+    _run(
+        app,
+        sock,
+        host,
+        port,
+        on_ready=lambda: _announce(state, url, default_server, settings, quiet),
+        verbose=verbose,
+        quiet=quiet,
+    )
+    if not quiet:
+        click.echo("wolkvox-mock stopped.")
+
+
+def _announce(state: State, url: str, default_server: str, settings: Settings, quiet: bool) -> None:
+    """The banner, printed once the server listens."""
+    if quiet:
+        click.echo(f"wolkvox-mock serving a fake Wolkvox on {url}")
+    else:
+        _banner(state, url, default_server, latency_line(settings))
     sys.stdout.flush()
-    config = uvicorn_config(app, host, port, log_level="info", access_log=True)
-    # Uvicorn shuts down gracefully on Ctrl-C, then re-raises it for the caller: not an error.
-    with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
-    click.echo("wolkvox-mock stopped.")
+
+
+def latency_line(settings: Settings) -> str:
+    """How long calls take, as the banner says it."""
+    latency, jitter = settings.latency, settings.latency_jitter
+    if not isinstance(latency, dict) and latency > 0:
+        span = f"{max(latency - jitter, 0):g}-{latency + jitter:g} s" if jitter else f"{latency:g} s"
+        return f"{span} per call, as Wolkvox's calls take; --latency 0 for none"
+    return "no added latency (calls answer at once; the default --latency realistic takes 0.2-0.4 s)"
+
+
+def _run(
+    app: WolkvoxApp,
+    sock: socket.socket,
+    host: str,
+    port: int,
+    *,
+    on_ready: Callable[[], None],
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Serve until SIGTERM or Ctrl-C (both a normal stop)."""
+    if verbose:
+        app.fake.journal = CallLog(app.fake.settings.journal_size)
+        _log_calls()
+    level = "warning" if quiet else "info"
+    config = uvicorn_config(app, host, port, log_level=level, access_log=not quiet)
+    # Uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then re-raises the signal: not an error.
+    with contextlib.suppress(KeyboardInterrupt, Stopped), stop_on_sigterm():
+        FakeServer(config, app.fake, on_ready).run(sockets=[sock])
+
+
+def _log_calls() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("wolkvox-mock: %(message)s"))
+    call_log.addHandler(handler)
+    call_log.setLevel(logging.INFO)
+    call_log.propagate = False
 
 
 @main.command()
@@ -282,3 +478,42 @@ def check(
         operations=operations,
     )
     sys.exit(status)
+
+
+@main.command()
+@click.option(
+    "--families",
+    metavar="NAME[,NAME]",
+    multiple=True,
+    help="Endpoint families to include (configuration, information...; repeat or separate with "
+    "commas). Default: all.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout."
+)
+def openapi(families: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Print the OpenAPI 3.1 document of the Wolkvox API, generated from the catalogue
+    (docs/openapi.md: how the api= query parameter is modelled, the x-wolkvox-* extensions)."""
+    from wolkvox_mock.contracts.openapi import render_document
+    from wolkvox_mock.control.fake_ops import implemented_openapi
+
+    chosen = [name.strip() for item in families for name in item.split(",") if name.strip()]
+    try:
+        document = implemented_openapi(chosen or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--families") from exc
+    text = render_document(document, "yaml" if fmt == "yaml" else "json")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"wrote {output}", err=True)

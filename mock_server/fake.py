@@ -16,6 +16,7 @@ from typing import Any
 
 from wolkvox_mock.contracts.protocol import make_token, mask_token
 from wolkvox_mock.faults.model import Fault, FaultError, FaultSet, Latency
+from wolkvox_mock.handlers.live import placer, zone
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state.clock import Clock
 from wolkvox_mock.state.gate import TokenGate
@@ -23,6 +24,7 @@ from wolkvox_mock.state.journal import Journal, JournalEntry
 from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindow, WindowError
 from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
 from wolkvox_mock.state.seed import load_seed, state_from_seed
+from wolkvox_mock.state.sessions import AgentSession
 
 __all__ = ["WolkvoxFake"]
 
@@ -80,7 +82,7 @@ class WolkvoxFake:
 
     def restore(self, data: dict[str, Any]) -> None:
         """Replace the state with an export; the baseline is kept."""
-        state = state_from_seed(data, origin="restored state")
+        state = state_from_seed(data, origin="restored state", check_references=False)
         with self.lock:
             self.state = state
 
@@ -341,6 +343,45 @@ class WolkvoxFake:
             skill = Skill(skill_id=skill_id, name=name, agents={a: "1" for a in agents or []})
             self.operation(server).skills[skill_id] = skill
             return skill
+
+    # -- campaigns and agent sessions (docs/campaigns.md) -------------------------------------
+
+    def login_agent(self, server: str, agent_id: str, **details: Any) -> AgentSession:
+        """Log agent ``agent_id`` of ``server`` in, Ready (Wolkvox agents log in from the
+        wolkvox Agent app, which no API drives). ``details``: ``ip``, ``version``,
+        ``platform``, ``connection_type``, ``chats`` (what real_time shows)."""
+        with self.lock:
+            op = self.operation(server)
+            if agent_id not in op.agents:
+                known = ", ".join(sorted(op.agents)) or "none"
+                raise KeyError(f"no agent {agent_id!r} on server {server}; known agents: {known}")
+            return op.sessions.login(agent_id, self.clock.now(), **details)
+
+    def logout_agent(self, server: str, agent_id: str) -> bool:
+        """Close agent ``agent_id``'s session; False when it had none."""
+        with self.lock:
+            sessions = self.operation(server).sessions
+            found = agent_id in sessions.sessions
+            sessions.logout(agent_id)
+            return found
+
+    def run_dialer(self, server: str) -> int:
+        """Bring every campaign of ``server`` up to the fake's clock (calls do it themselves;
+        call this to read ``operation(server).campaigns`` directly); the records dialled."""
+        with self.lock:
+            op = self.operation(server)
+            return op.campaigns.advance(self.clock.now(), zone(op), placer(op))
+
+    def dial_now(self, server: str, campaign_id: str, count: int = 1) -> int:
+        """Dial the next ``count`` records of a campaign now, whatever its status, speed and
+        window (a test's say-so); the number dialled."""
+        with self.lock:
+            op = self.operation(server)
+            campaign = op.campaigns.campaigns.get(campaign_id)
+            if campaign is None:
+                known = ", ".join(sorted(op.campaigns.campaigns)) or "none"
+                raise KeyError(f"no campaign {campaign_id!r} on server {server}; known campaigns: {known}")
+            return campaign.dial_now(count, self.clock.now(), placer(op), op.campaigns.blocked)
 
     def add_routing_point(
         self,

@@ -70,6 +70,12 @@ def read_answer(response: httpx.Response, api: str, family: str) -> WolkvoxResul
     catalogue (status + message), so the fake and the client share one table.
     """
     hint = response.headers.get(HINT_HEADER)
+    spec = load_catalogue().operation(family, api)
+    envelope = spec.envelope if spec is not None else "standard"
+    if envelope != "standard" and response.status_code < 400:
+        unwrapped = _unenveloped(response, api, family, envelope)
+        if unwrapped is not None:
+            return unwrapped
     body = _envelope(response, hint)
     raw_code = body["code"]
     parsed = parse_code(raw_code)
@@ -90,6 +96,25 @@ def read_answer(response: httpx.Response, api: str, family: str) -> WolkvoxResul
         text=response.text,
         hint=hint,
     )
+
+
+def _unenveloped(response: httpx.Response, api: str, family: str, envelope: str) -> WolkvoxResult | None:
+    """The success of an operation documented without the envelope: a bare array (``data`` is
+    the array, ``raw`` holds it under ``"data"``) or an object of its own (``data`` is the
+    object). None when the answer is not that shape (it is then read as an envelope)."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, RecursionError):
+        return None
+    status = response.status_code
+    if envelope == "bare_array" and isinstance(body, list):
+        return WolkvoxResult(api, family, status, status, status, "", body, {"data": body})
+    if envelope == "own" and isinstance(body, dict) and "msg" not in body and "code" in body:
+        code = parse_code(body["code"])
+        return WolkvoxResult(
+            api, family, status, status if code is None else code, body["code"], "", body, body
+        )
+    return None
 
 
 def _envelope(response: httpx.Response, hint: str | None) -> dict[str, Any]:

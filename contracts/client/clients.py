@@ -43,6 +43,9 @@ from wolkvox_mock.contracts.client.answers import (
     transport_error,
 )
 from wolkvox_mock.contracts.client.operations import AsyncOperations, Op, Request, SyncOperations
+from wolkvox_mock.contracts.client.ops_agentbox import AgentboxOperations
+from wolkvox_mock.contracts.client.ops_campaign import CampaignOperations
+from wolkvox_mock.contracts.client.ops_real_time import RealTimeOperations
 from wolkvox_mock.contracts.client.reports import AsyncReports, SyncReports
 from wolkvox_mock.contracts.client.results import InteractionResult, ResultT, WolkvoxResult, narrow
 from wolkvox_mock.contracts.client.slots import REGISTRY
@@ -110,7 +113,9 @@ class ClientBase:
         }
 
 
-class WolkvoxClient(ClientBase, SyncOperations, SyncReports):
+class WolkvoxClient(
+    ClientBase, SyncOperations, CampaignOperations, RealTimeOperations, AgentboxOperations, SyncReports
+):
     """A sync Wolkvox client (thread-safe: share one, or build several, per token).
 
     ``server`` is the operation's server code (``"0042"``); ``token`` goes in the
@@ -200,7 +205,9 @@ class WolkvoxClient(ClientBase, SyncOperations, SyncReports):
         return read_answer(response, api, family)
 
 
-class AsyncWolkvoxClient(ClientBase, AsyncOperations, AsyncReports):
+class AsyncWolkvoxClient(
+    ClientBase, AsyncOperations, CampaignOperations, RealTimeOperations, AgentboxOperations, AsyncReports
+):
     """The async twin of ``WolkvoxClient`` (asyncio), same arguments and results.
 
     Tasks of one event loop queue for the token's slots in order; the slots are shared with

@@ -42,7 +42,8 @@ CodeGroup = Literal["cod_act1", "cod_act2"]
 class Request:
     """The parts of one operation's request besides its method and ``api``."""
 
-    json: Mapping[str, Any] | None = None
+    #: The JSON body: an object, or an array of objects (campaign.php add_record).
+    json: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
     params: Mapping[str, str] | None = None
     files: list[tuple[str, Upload]] | None = None
 
@@ -74,16 +75,21 @@ class Op(Generic[P, R]):
     Read from a client it is a bound method (sync or async by the client's flavour); read from
     the class it is this descriptor, which says which ``family`` and ``api`` it calls."""
 
-    def __init__(self, kind: type[R], build: Callable[P, Request], family: str, doc: str | None) -> None:
+    def __init__(
+        self, kind: type[R], build: Callable[P, Request], family: str, doc: str | None, api: str | None = None
+    ) -> None:
         self.kind, self.build, self.family = kind, build, family
-        self.api = build.__name__
+        #: An ``api`` that differs from the method's name (``real_time_agents`` calls ``agents``).
+        self.fixed_api = api
+        self.api = api or build.__name__
         self.__doc__ = doc or build.__doc__
         # What help() and IDEs show for the bound method (worked out once, not per call).
         self.signature = inspect.signature(build).replace(return_annotation=kind)
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
-        # The attribute's name is the operation's api (an alias shares another's builder).
-        self.api = name
+        # The attribute's name is the operation's api (an alias shares another's builder),
+        # unless the api was given: names two families share get a prefix.
+        self.api = self.fixed_api or name
 
     def call_arguments(self, request: Request) -> dict[str, Any]:
         """Keyword arguments of the client's ``call`` for ``request``, with the documented method
@@ -100,9 +106,10 @@ class Op(Generic[P, R]):
             "files": request.files,
         }
 
-    def alias(self, doc: str) -> Op[P, R]:
-        """The same arguments and result for a twin operation (named by the attribute)."""
-        return Op(self.kind, self.build, self.family, doc)
+    def alias(self, doc: str, api: str | None = None) -> Op[P, R]:
+        """The same arguments and result for a twin operation (named by the attribute, or
+        ``api``)."""
+        return Op(self.kind, self.build, self.family, doc, api)
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Op[P, R]: ...
@@ -121,11 +128,14 @@ class Op(Generic[P, R]):
         return method
 
 
-def operation(kind: type[R], *, family: str = "configuration") -> Callable[[Callable[P, Request]], Op[P, R]]:
-    """Make a request builder an operation of ``family`` answering ``kind``."""
+def operation(
+    kind: type[R], *, family: str = "configuration", api: str | None = None
+) -> Callable[[Callable[P, Request]], Op[P, R]]:
+    """Make a request builder an operation of ``family`` answering ``kind`` (``api``: the
+    operation's name when the method's differs)."""
 
     def decorate(build: Callable[P, Request]) -> Op[P, R]:
-        return Op(kind, build, family, None)
+        return Op(kind, build, family, None, api)
 
     return decorate
 

@@ -17,6 +17,7 @@ from wolkvox_mock.contracts.catalogue import Catalogue, OperationSpec, load_cata
 from wolkvox_mock.contracts.conformance.base import Check, CheckContext, skip_check
 from wolkvox_mock.contracts.conformance.operations import (
     NEVER_WRITTEN,
+    NOT_PROBED_READS,
     Selection,
     required_check,
     select_operations,
@@ -77,7 +78,10 @@ def read_only_operations(catalogue: Catalogue | None = None) -> list[OperationSp
     return [
         spec
         for _, spec in sorted(catalogue.operations.items())
-        if "GET" in spec.methods[:1] and spec.body == "none" and not spec.required_query
+        if "GET" in spec.methods[:1]
+        and spec.body == "none"
+        and not spec.required_query
+        and spec.api not in NOT_PROBED_READS
     ]
 
 
@@ -116,6 +120,18 @@ def _never_written(specs: list[OperationSpec]) -> list[Check]:
     ]
 
 
+def _not_probed(specs: list[OperationSpec]) -> list[Check]:
+    return [
+        skip_check(
+            f"success:{s.api}",
+            "success not checked: needs the target's data",
+            f"not checked: {NOT_PROBED_READS[s.api]}",
+        )
+        for s in specs
+        if s.api in NOT_PROBED_READS and s.methods[:1] == ("GET",)
+    ]
+
+
 def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = None) -> tuple[Check, ...]:
     """Every check, in the order they run: no-token refusals first, the writes last.
 
@@ -147,7 +163,9 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
             body={},
         ),
     )
-    required = tuple(required_check(spec) for spec in chosen if spec.methods[:1] != ("GET",))
+    required = tuple(
+        required_check(spec) for spec in chosen if spec.methods[:1] != ("GET",) or spec.required_query
+    )
     generic = (
         _refusal_check(
             "token_header_case",
@@ -163,7 +181,12 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
             method="GET",
         ),
     )
-    reads = tuple(_success_check(spec) for spec in read_only_operations(catalogue))
+    # information.php reads always run (the check's original set); real_time.php ones when chosen.
+    reads = tuple(
+        _success_check(spec)
+        for spec in read_only_operations(catalogue)
+        if spec.family == "information" or spec.api in names
+    )
     reads += tuple(report_checks(names))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
     writes = write_checks(names)
@@ -178,4 +201,13 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
                 needs_rp=True,
             )
         )
-    return (*refusals, *required, *generic, *reads, gate, *writes, *_never_written(chosen))
+    return (
+        *refusals,
+        *required,
+        *generic,
+        *reads,
+        gate,
+        *writes,
+        *_never_written(chosen),
+        *_not_probed(chosen),
+    )

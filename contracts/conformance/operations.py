@@ -18,6 +18,7 @@ from wolkvox_mock.contracts.conformance.probe import CheckResult, Exchange, Find
 __all__ = [
     "DEFAULT_OPERATIONS",
     "NEVER_WRITTEN",
+    "NOT_PROBED_READS",
     "Selection",
     "operation_names",
     "probe_is_safe",
@@ -50,6 +51,42 @@ NEVER_WRITTEN: dict[str, str] = {
     "delete_file": "deletes a wvx Copilot file; only an upload of the check's own could be deleted",
     "upload_audio": "uploads audios; no API call deletes one",
     "speech_on_demand": "requests speech analytics of a real call (may be billed); nothing undoes it",
+    # campaign.php and agentbox.php act on a real contact center's customers and agents.
+    "create_campaign": "creates a campaign; delete_campaign is irreversible and leaves it in reports",
+    "add_record": "loads customers into a real campaign (the dialer may call them)",
+    "clear_campaign": "deletes a real campaign's records (irreversible)",
+    "codify": "codes a real customer (the dialer stops calling them)",
+    "recall": "schedules a real customer to be called again (or reads recalls that need a type)",
+    "remove_record": "deletes real records and their history (irreversible)",
+    "speed": "changes a real campaign's dialing speed",
+    "start": "starts dialing real customers",
+    "stop": "stops a real campaign",
+    "delete_campaign": "deletes a real campaign (irreversible)",
+    "campaign_filter": "changes which customers a real campaign dials",
+    "recall_records": "makes a real campaign dial customers again",
+    "edit_campaign": "changes a real campaign; its previous values cannot be read back",
+    "change_status": "changes a real agent's state (logout ends their session)",
+    "hang_type_ready": "hangs up and types a real agent's call",
+    "hang": "hangs up a real agent's call",
+    "mute": "mutes a real agent's microphone",
+    "dtmf": "sends tones on a real call",
+    "dial": "places a real call from a real agent",
+    "agent_display": "hides or shows a real agent's buttons",
+    "hold": "holds a real call",
+    "aux_call": "places a real call from a real agent",
+    "type": "types a real agent's call",
+    "transfer": "transfers a real call",
+    "edit_recall": "moves a real recall",
+    "delete_recall": "deletes a real recall",
+}
+
+#: Reads whose success the check cannot ask for without the target's own data, and why.
+NOT_PROBED_READS: dict[str, str] = {
+    "detail": "needs the id of one of the target's campaigns and a date range",
+    "find_record": "needs a customer id of the target's campaigns",
+    "campaign_15": "needs the id of one of the target's campaigns",
+    "skills": "needs one of the target's skill ids (or all)",
+    "info_server": "answers only on dedicated servers",
 }
 
 # What an empty request would do to an operation that takes no required field.
@@ -57,6 +94,7 @@ _WOULD = {
     "disable_module": "disable the operation's API module",
     "enable_module": "enable the operation's API module",
     "edit_licenses": "edit the operation's licenses",
+    "delete_campaign": "delete campaigns (its body and query are both optional)",
 }
 
 
@@ -91,9 +129,9 @@ def select_operations(selection: Selection = None, catalogue: Catalogue | None =
 def probe_is_safe(spec: OperationSpec) -> bool:
     """Whether an empty request is sure to be refused: the operation has a required field or
     query parameter (one without would act on an empty request), and a body to leave empty."""
-    # A GET without its required query (a report without its dates) only reads.
-    readable = spec.body != "none" or spec.methods[:1] == ("GET",)
-    return readable and bool(spec.required_fields or spec.required_query)
+    if spec.required_query:  # refused before any body is read (agentbox.php takes no body)
+        return True
+    return spec.body != "none" and bool(spec.required_fields)
 
 
 def _exists_finding(ex: Exchange, spec: OperationSpec) -> Finding:

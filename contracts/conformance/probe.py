@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -163,9 +163,12 @@ class Probe:
         body: Any = None,
         multipart: bool = False,
         params: Mapping[str, str] | None = None,
+        trace: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
     ) -> Exchange:
         """One call; ``token=""`` sends the target's token, None sends none. ``body`` goes as
-        JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part)."""
+        JSON; ``multipart`` sends an empty ``multipart/form-data`` body instead (no part).
+        ``trace`` receives httpx's trace events (when the connection was made, when the request
+        was written and the answer read)."""
         token = self.target.token if token == "" else token
         headers = {"wolkvox_server": self.target.server}
         if token is not None:
@@ -180,7 +183,12 @@ class Probe:
         self.calls_with_token += token == self.target.token
         try:
             response = await self.client.request(
-                method, path, params={"api": api, **(params or {})}, headers=headers, content=content
+                method,
+                path,
+                params={"api": api, **(params or {})},
+                headers=headers,
+                content=content,
+                extensions={"trace": trace} if trace is not None else None,
             )
         except httpx.TransportError as exc:
             raise TargetUnreachable(f"{method} {path}?api={api}: {type(exc).__name__}: {exc}") from exc
@@ -297,9 +305,35 @@ def _data_problems(spec: OperationSpec, body: dict[str, Any]) -> list[str] | Non
     return [f"data/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors][:3]
 
 
+def _bare_array_findings(ex: Exchange, spec: OperationSpec) -> list[Finding]:
+    """A success documented as a bare JSON array (real_time.php campaigns): no envelope."""
+    content_type = ex.headers.get("content-type", "")
+    return [
+        _check(
+            "content type",
+            "application/json",
+            content_type or "none",
+            "D",
+            content_type.startswith("application/json"),
+        ),
+        _check(
+            "status",
+            f"HTTP {spec.success.status}",
+            f"HTTP {ex.status}",
+            "I",
+            ex.status == spec.success.status,
+        ),
+        _check(
+            "bare array", "a JSON array (documented: no envelope)", ex.show(), "D", isinstance(ex.body, list)
+        ),
+    ]
+
+
 def success_findings(ex: Exchange, spec: OperationSpec) -> list[Finding]:
     """What the operation's success must look like: the code of the documented type, error
     null, the message template (spaces included) and, where documented, the data's shape."""
+    if spec.envelope == "bare_array":
+        return _bare_array_findings(ex, spec)
     findings, body = _envelope(ex)
     findings.append(
         _check(

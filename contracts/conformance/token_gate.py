@@ -6,14 +6,20 @@ Provoking it needs a request that stays in flight. Three ways, safest first:
   fake offers it (``WolkvoxFake.hold`` in Python, ``/__wolkvox_mock__/holds/{token}`` over
   HTTP): the check is then deterministic. Each probe is add_interaction with an empty body,
   so once released it is refused with 400 and writes nothing.
-- a *burst* (opt-in, ``gate_burst=N``): N such requests sent at once. Real Wolkvox answers
-  fast, so they may not overlap: no 403 is then "inconclusive", never a pass or a failure.
+- a *burst* (opt-in, ``gate_burst=N``): N such requests sent at once. When none is refused,
+  the client's timings decide (``overlap``): more than the documented limit certainly in flight
+  together at the target means the gate is missing (a failure); otherwise the calls may not have
+  overlapped (real Wolkvox answers fast) and the result is "inconclusive", never a pass. The
+  burst is not run by default, against any target: it costs N calls of the token's daily quota,
+  and while it runs it fills the token's simultaneous-request slots, so a production process
+  sharing the token could be refused (docs/contract-testing.md).
 - neither: the check is skipped, and the report says why.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,6 +29,7 @@ import httpx
 
 from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.conformance.base import Holder
+from wolkvox_mock.contracts.conformance.overlap import CallTiming, Overlap, measure
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Exchange, Finding, Probe, refusal_findings
 from wolkvox_mock.contracts.protocol import ADMIN_HEADER
 
@@ -198,8 +205,40 @@ async def _with_holder(probe: Probe, holder: Holder, result: CheckResult) -> Che
         await asyncio.gather(*held, return_exceptions=True)
 
 
+async def _timed_call(probe: Probe, timing: CallTiming) -> Exchange:
+    timing.started = time.perf_counter()
+    try:
+        return await probe.send("add_interaction", body={}, trace=timing.trace)
+    finally:
+        timing.ended = time.perf_counter()
+
+
+def _all_admitted(result: CheckResult, overlap: Overlap) -> CheckResult:
+    """Every call admitted: the gate is missing when more than the documented limit were
+    certainly in flight together; otherwise nothing is shown either way."""
+    if overlap.certain is not None and overlap.certain > MOST_ADMITTED:
+        result.findings.append(
+            Finding(
+                "gate",
+                f"at most {MOST_ADMITTED} requests of the token in flight at once, one more refused with "
+                "403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN",
+                f"all {overlap.calls} calls admitted while {overlap.describe()}: the token gate is missing",
+                "D",
+                False,
+            )
+        )
+        return result
+    result.skipped = (
+        f"inconclusive: all {overlap.calls} concurrent calls were admitted, but {overlap.describe()}, "
+        f"not more than the documented {MOST_ADMITTED}: they may not have overlapped at the target "
+        "(a target that answers fast cannot be provoked this way)"
+    )
+    return result
+
+
 async def _by_burst(probe: Probe, count: int, result: CheckResult) -> CheckResult:
-    answers = await asyncio.gather(*(_empty_call(probe) for _ in range(count)))
+    timings = [CallTiming() for _ in range(count)]
+    answers = await asyncio.gather(*(_timed_call(probe, timing) for timing in timings))
     busy = load_catalogue().error("token_busy")
     refused = [
         a
@@ -217,11 +256,7 @@ async def _by_burst(probe: Probe, count: int, result: CheckResult) -> CheckResul
             )
         )
         return result
-    result.skipped = (
-        f"inconclusive: all {count} concurrent calls were admitted; they may not have overlapped "
-        "(a target that answers fast cannot be provoked this way)"
-    )
-    return result
+    return _all_admitted(result, measure(timings))
 
 
 async def check_token_gate(probe: Probe, holder: Holder | None, gate_burst: int) -> CheckResult:
@@ -234,7 +269,8 @@ async def check_token_gate(probe: Probe, holder: Holder | None, gate_burst: int)
     result.skipped = (
         "no way to keep a request in flight at this target: real Wolkvox answers too fast to "
         "provoke the gate safely. Against a wolkvox-mock fake on this machine the control plane "
-        "is used automatically; elsewhere, --gate-burst N tries N concurrent read-only calls "
-        "(each counts against the quota; a miss is inconclusive)"
+        "is used automatically; elsewhere, --gate-burst 3 sends 3 concurrent read-only calls "
+        "(3 uses of the quota; they fill the token's simultaneous-request slots meanwhile, so it is "
+        "not run unasked). All admitted while certainly in flight together: the gate is missing"
     )
     return result

@@ -13,7 +13,8 @@ Access (no Wolkvox path uses this prefix, and no Wolkvox token ever opens it):
   header;
 - once an admin token is configured, a header that is sent must match it, from anywhere
   (else 401); a Wolkvox token in the header gets 403, and so does everyone while the
-  configured admin token is itself a Wolkvox token.
+  configured admin token is itself a Wolkvox token;
+- ``GET /__wolkvox_mock__/health`` answers every client (it reveals only that the fake runs).
 
 Every refusal is JSON ``{"error": "what is wrong", "fix": "how to fix the request"}``.
 """
@@ -34,14 +35,14 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wolkvox_mock.contracts.protocol import ADMIN_HEADER
-from wolkvox_mock.control import fake_ops, fault_ops
+from wolkvox_mock.control import fake_ops, fault_ops, health, live_ops
 from wolkvox_mock.control.routes import ControlError, Op, ok
 from wolkvox_mock.fake import WolkvoxFake
 
 __all__ = ["ADMIN_HEADER", "PREFIX", "access_error", "create_control_app"]
 
 PREFIX = "/__wolkvox_mock__"
-_OPS: tuple[Op, ...] = (*fake_ops.OPS, *fault_ops.OPS)
+_OPS: tuple[Op, ...] = (*health.OPS, *fake_ops.OPS, *fault_ops.OPS, *live_ops.OPS)
 _ADMIN_FIX = f"send the admin token given with --admin-token in the {ADMIN_HEADER} header"
 
 
@@ -96,7 +97,8 @@ class _AccessGuard:
         self.fake = fake
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        # The health probe answers everyone (orchestrators probe from outside the machine).
+        if scope["type"] == "http" and scope["path"] != PREFIX + health.HEALTH_PATH:
             error = access_error(self.fake, scope.get("client"), Headers(scope=scope))
             if error is not None:
                 await error.response()(scope, receive, send)

@@ -6,13 +6,14 @@ users get the same behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from wolkvox_mock.contracts.openapi import openapi_document
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.control.fidelity import build_manifest
 from wolkvox_mock.control.routes import (
@@ -25,12 +26,16 @@ from wolkvox_mock.control.routes import (
     query_float,
     query_int,
 )
-from wolkvox_mock.state.seed import SeedError
+from wolkvox_mock.handlers import HANDLERS
+from wolkvox_mock.state.seed import SeedError, parse_seed_text
 
-__all__ = ["OPS"]
+__all__ = ["OPS", "implemented_openapi"]
 
 _MAX_WAIT = 60.0
-_SEED_FIX = "send a seed as JSON, in the format of examples/seed.yaml (GET /__wolkvox_mock__/state shows one)"
+_SEED_FIX = (
+    "send a seed as JSON (Content-Type: application/json) or YAML (application/yaml), in the format "
+    "of examples/seed.yaml (GET /__wolkvox_mock__/state shows one)"
+)
 
 
 async def reset(request: Request) -> Response:
@@ -41,13 +46,27 @@ async def reset(request: Request) -> Response:
 
 
 async def seed(request: Request) -> Response:
-    """Replace the state with a seed (JSON body); it becomes what reset returns to."""
+    """Replace the state with a seed (JSON or YAML body); it becomes what reset returns to."""
     fake = fake_of(request)
+    content_type = request.headers.get("content-type", "")
     try:
-        fake.seed(await json_object(request))
+        if "yaml" in content_type:
+            fake.seed(parse_seed_text(await _text(request), origin="the YAML seed"))
+        else:
+            fake.seed(await json_object(request))
     except SeedError as exc:
         raise ControlError(400, str(exc), _SEED_FIX) from None
     return ok({"seeded": True, "operations": sorted(fake.state.operations)})
+
+
+async def _text(request: Request) -> str:
+    raw = await request.body()
+    if not raw.strip():
+        raise ControlError(400, "the body is empty", _SEED_FIX)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ControlError(400, f"the body is not UTF-8 (byte {exc.start})", _SEED_FIX) from None
 
 
 async def export_state(request: Request) -> Response:
@@ -222,6 +241,21 @@ async def fidelity(request: Request) -> Response:
     return ok(build_manifest())
 
 
+def implemented_openapi(families: Iterable[str] | None = None, servers: Iterable[str] = ()) -> dict[str, Any]:
+    """The OpenAPI document of the operations this fake implements (a catalogued operation
+    without a handler would answer THE API YOU WANT TO CONSULT DOES NOT EXIST here)."""
+    return openapi_document(
+        families, servers=servers, include=lambda spec: (spec.family, spec.api) in HANDLERS
+    )
+
+
+async def openapi(request: Request) -> Response:
+    """The OpenAPI 3.1 document of the Wolkvox API (docs/openapi.md), this fake listed as a server."""
+    # The fake's own base URL: the request's, without the control plane's prefix.
+    base = str(request.base_url).rstrip("/").removesuffix("/__wolkvox_mock__")
+    return ok(implemented_openapi(servers=[base]))
+
+
 OPS: tuple[Op, ...] = (
     Op("POST", "/reset", reset),
     Op("POST", "/seed", seed),
@@ -240,4 +274,5 @@ OPS: tuple[Op, ...] = (
     Op("DELETE", "/holds/{token}", release),
     Op("DELETE", "/holds", release_all),
     Op("GET", "/fidelity", fidelity),
+    Op("GET", "/openapi.json", openapi),
 )

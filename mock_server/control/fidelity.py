@@ -23,26 +23,40 @@ _LEGEND = {
     "I": "our decision: Wolkvox publishes nothing on it",
     "GAP": "unknown",
 }
-_SPEC = "docs: spec/wolkvox-api.md"
 _CODES = "https://wolkvox.com/en/api-response-codes"
 _TOKENS = "https://helpcenter.wolkvox.com/en_US/como-generar-un-token-para-consumir-apis-en-wolkvox-manager"
+_LIMITS = "https://wolkvox.helpjuice.com/wvx-control-interactions/faq-capacidades-y-limites-de-los-servicios-de-wolkvox"
+_CAMPAIGN_LIMITS = "https://wolkvox.helpjuice.com/wvx-voice-interaction/cuales-son-las-limitaciones-de-las-campanas-de-wolkvox-manager"
 
 #: Behaviours of the whole fake (not of one operation): (behaviour, tag, source).
 BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
-    ("HTTP status equals the numeric value of the body's code", "I", f"{_SPEC} §1.2 (a client checks 201)"),
+    (
+        "HTTP status equals the numeric value of the body's code",
+        "I",
+        "docs/wolkvox-api.md#http-status-and-body-code (a client checks 201)",
+    ),
     (
         "Error bodies: integer code, error = reason phrase, msg = message column",
         "I",
-        f"{_SPEC} §2.1; {_CODES}",
+        f"docs/wolkvox-api.md#response-codes; {_CODES}",
     ),
     ("The six error rows of the response-code table, with their exact texts", "D", _CODES),
     ("Order of checks (the pipeline list of this manifest)", "I", "docs/requests.md"),
-    ("One request in flight per token by default (a setting; the 403 names it)", "I", f"{_SPEC} §4.2"),
-    ("Daily quota per token = licenses × 1000", "D", f"{_SPEC} §4.2 (per token or shared: [GAP])"),
+    ("A 405 carries an Allow header naming the operation's methods (RFC 9110)", "I", "docs/openapi.md"),
+    (
+        "One request in flight per token by default (a setting; the 403 names it)",
+        "I",
+        "docs/wolkvox-api.md#tokens-and-limits",
+    ),
+    (
+        "Daily quota per token = licenses × 1000",
+        "D",
+        "docs/wolkvox-api.md#tokens-and-limits (per token or shared: [GAP])",
+    ),
     (
         "The quota day rolls over at midnight in the operation's time zone",
         "I",
-        f"{_SPEC} §4.2 (reset time: [GAP])",
+        "docs/wolkvox-api.md#tokens-and-limits (reset time: [GAP])",
     ),
     ("Only calls that pass the token checks count against the quota", "I", "docs/requests.md"),
     (
@@ -58,6 +72,69 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "docs/control-plane.md",
     ),
     ("transport=invalid_json prints a PHP warning before the JSON", "I", "none public"),
+    (
+        "wolkvox-mock serve keeps each call in flight 0.2-0.4 s by default (seeded jitter); "
+        "--latency 0 answers at once; the fixtures are fast unless asked",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions (Wolkvox publishes no response times)",
+    ),
+    (
+        "The Host names the server in any letter case and wins over a conflicting wolkvox_server",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions",
+    ),
+    (
+        "A token over its quota and at its concurrency limit gets the quota refusal",
+        "I",
+        "docs/requests.md",
+    ),
+    (
+        "YAML seeds keep ids as written or refuse them (quote it: '0042'); dangling references refused",
+        "I",
+        "docs/fidelity.md#safe-by-default-our-decisions",
+    ),
+    (
+        "agentbox.php (Agent v2) calls do not count against the daily quota (catalogue counts_quota: false)",
+        "D",
+        "https://www.wolkvox.com/en/mute-agents-microphone-agent-v2/ (every Agent v2 page)",
+    ),
+    (
+        "Campaign capacity: 7,000 (shared) or 9,500 (dedicated) records per license, 50,000 with 1 or 2 licenses",
+        "D",
+        _LIMITS,
+    ),
+    (
+        "A full campaign answers 404 naming licenses and 50000, and the whole add_record batch is refused",
+        "C",
+        "docs/campaigns.md",
+    ),
+    (
+        "Predictive campaigns running at once: round(licenses / 7 + 2) shared, / 4 dedicated, at most 7 / 4",
+        "D",
+        _CAMPAIGN_LIMITS,
+    ),
+    (
+        "Dialing model: a started predictive campaign dials `speed` records per minute of the fake's clock, "
+        "inside its window; outcomes are a pure function of campaign, customer and attempt; nothing moves in the background",
+        "I",
+        "docs/campaigns.md",
+    ),
+    (
+        "Agents log in through the Python API, the control plane or a seed (no Wolkvox API logs an agent in)",
+        "I",
+        "docs/campaigns.md",
+    ),
+    (
+        "Agent states, their names (Ready, Talking, ACW, auxiliary states) and the agentbox state machine",
+        "I",
+        "docs/campaigns.md",
+    ),
+    ("real_time.php answers 200 with an empty list when nothing is live", "I", "docs/campaigns.md"),
+    (
+        "real_time.php campaigns is a bare JSON array; campaign.php campaign_15 has its own envelope",
+        "D",
+        'PM "Tiempo Real/7", "Campañas/15"',
+    ),
     (
         "reports_manager.php: an empty report is HTTP 404 'Validate dates entered' (code int, error NOT FOUND ours)",
         "C",

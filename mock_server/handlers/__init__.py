@@ -3,13 +3,17 @@ Importing this package registers them."""
 
 from wolkvox_mock.handlers import (
     activity_codes,
+    agentbox,
     agents,
+    campaign,
+    campaign_records,
     dnc,
     files,
     information,
     interactions,
     ips,
     module,
+    real_time,
     reports,
     skills,
 )
@@ -22,7 +26,10 @@ __all__ = [
     "Success",
     "UploadedFile",
     "activity_codes",
+    "agentbox",
     "agents",
+    "campaign",
+    "campaign_records",
     "dnc",
     "files",
     "handler",
@@ -30,6 +37,7 @@ __all__ = [
     "interactions",
     "ips",
     "module",
+    "real_time",
     "reports",
     "skills",
 ]

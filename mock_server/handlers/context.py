@@ -43,6 +43,9 @@ class Success:
 
     values: dict[str, object] = field(default_factory=dict)
     data: Any = None
+    #: The whole answer instead of the envelope, for operations documented without one
+    #: (real_time.php campaigns: a bare array; campaign.php campaign_15: its own object).
+    body: Any = None
 
 
 Handler = Callable[[HandlerContext], Success]

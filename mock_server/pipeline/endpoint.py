@@ -49,6 +49,7 @@ from wolkvox_mock.handlers import HANDLERS, HandlerContext, Success, UploadedFil
 from wolkvox_mock.pipeline.request import (
     coerce_fields,
     missing_token_hint,
+    parse_json_array,
     parse_json_object,
     parse_multipart,
     server_from,
@@ -139,6 +140,19 @@ def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, o
     return {name: found.get(name, "") for name in spec.placeholders}
 
 
+def _coerce_elements(spec: OperationSpec, elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each element of a JSON array body read as the operation's fields (the 400's hint names
+    the element at fault)."""
+    read = []
+    for number, element in enumerate(elements, 1):
+        try:
+            read.append(coerce_fields(spec, element))
+        except WolkvoxAPIError as exc:
+            exc.hint = f"element {number} of the body: {exc.hint}"
+            raise
+    return read
+
+
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -169,8 +183,10 @@ class ApiEndpoint:
         try:
             status, body, hint = await self._answer(call, receive)
             # Journal before sending: a client that has its answer finds the call journaled.
-            journaled = self._journal(call, status, started, hint, body.get("error"))
-            await self._send(call, receive, send, *render(status, body, hint))
+            error = body.get("error") if isinstance(body, dict) else None
+            journaled = self._journal(call, status, started, hint, error)
+            status, headers, payload = render(status, body, hint)
+            await self._send(call, receive, send, status, self._allow(call, status, headers), payload)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
         except _Reset:
@@ -182,6 +198,16 @@ class ApiEndpoint:
                 self._journal(call, status, started, hint)
             if call.admitted:
                 self.fake.gate.release(call.token)
+
+    def _allow(
+        self, call: Call, status: int, headers: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        """A 405 names the operation's methods in ``Allow``, as RFC 9110 requires (ours: Wolkvox's
+        405 is not public; docs/openapi.md#where-schemathesis-and-wolkvox-disagree)."""
+        spec = self.catalogue.operation(call.family, call.api) if status == 405 else None
+        if spec is None:
+            return headers
+        return [*headers, (b"allow", ", ".join(spec.methods).encode())]
 
     async def _send(
         self,
@@ -201,11 +227,13 @@ class ApiEndpoint:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
-    async def _answer(self, call: Call, receive: Receive) -> tuple[int, dict[str, Any], str | None]:
+    async def _answer(self, call: Call, receive: Receive) -> tuple[int, Any, str | None]:
         try:
             call.body, call.body_too_large = await read_body(receive, self._body_limit(call))
             success = await self._run(call, receive)
             assert call.spec is not None
+            if success.body is not None:
+                return call.spec.success.status, success.body, None
             body: dict[str, Any] = {
                 "code": call.spec.success.code,
                 "error": None,
@@ -363,8 +391,12 @@ class ApiEndpoint:
         payload: dict[str, Any] = {}
         files: list[UploadedFile] = []
         content_type = call.headers.get("content-type", "")
-        if spec.body == "json":
+        if spec.body == "json" and spec.body_optional and not call.body.strip():
+            payload = {}
+        elif spec.body == "json":
             payload = coerce_fields(spec, parse_json_object(call.body, content_type))
+        elif spec.body == "json_array":
+            payload = {"records": _coerce_elements(spec, parse_json_array(call.body, content_type))}
         elif spec.body == "multipart":
             fields, files = await parse_multipart(call.body, call.headers)
             payload = coerce_fields(spec, fields)

@@ -24,6 +24,7 @@ from wolkvox_mock.handlers.context import UploadedFile
 __all__ = [
     "coerce_fields",
     "missing_token_hint",
+    "parse_json_array",
     "parse_json_object",
     "parse_multipart",
     "server_from",
@@ -62,10 +63,31 @@ def _params_error(hint: str) -> WolkvoxAPIError:
     return WolkvoxAPIError.from_catalogue("missing_parameters", hint=hint)
 
 
+def parse_json_array(raw: bytes, content_type: str) -> list[dict[str, Any]]:
+    """The body as a non-empty JSON array of objects (add_record, campaign add_dnc)."""
+    value = _parse_json(raw, content_type, "a JSON array of objects")
+    if not isinstance(value, list) or not value:
+        kind = "an empty array" if value == [] else f"a JSON {type(value).__name__}"
+        raise _params_error(f"the body must be a non-empty JSON array of objects, not {kind}")
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise _params_error(
+                f"element {number} of the body is a JSON {type(item).__name__}, not an object"
+            )
+    return value
+
+
 def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
     """The body as a JSON object, whatever the Content-Type (Wolkvox parses raw JSON)."""
+    value = _parse_json(raw, content_type, "a JSON object with the operation's fields")
+    if not isinstance(value, dict):
+        raise _params_error(f"the body must be a JSON object, not a JSON {type(value).__name__}")
+    return value
+
+
+def _parse_json(raw: bytes, content_type: str, wanted: str) -> Any:
     if not raw.strip():
-        raise _params_error("the body is empty; send a JSON object with the operation's fields")
+        raise _params_error(f"the body is empty; send {wanted}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,8 +100,6 @@ def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
         else:
             hint = f"the body is not valid JSON ({str(exc)[:80]})"
         raise _params_error(hint) from exc
-    if not isinstance(value, dict):
-        raise _params_error(f"the body must be a JSON object, not a JSON {type(value).__name__}")
     return value
 
 

@@ -30,9 +30,7 @@ class ClientGone(Exception):
     """The client disconnected while its request was in flight."""
 
 
-def render(
-    status: int, body: dict[str, Any], hint: str | None = None
-) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+def render(status: int, body: Any, hint: str | None = None) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
     """Status, headers and bytes of a Wolkvox answer (compact JSON, as PHP's json_encode)."""
     payload = _ENCODE(body).encode()
     headers = [*_BASE_HEADERS, (b"content-length", str(len(payload)).encode())]

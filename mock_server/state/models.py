@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from wolkvox_mock.contracts.protocol import mask_token
+from wolkvox_mock.state.campaigns import CampaignBook
+from wolkvox_mock.state.sessions import SessionBook
 
 __all__ = [
     "Agent",
@@ -110,6 +112,11 @@ class Operation:
     routing_points: dict[str, RoutingPoint] = field(default_factory=dict)
     #: Collections that other configuration.php operations create (IPs, DNC lists, ...).
     collections: dict[str, Any] = field(default_factory=dict)
+    #: A dedicated server (Wolkvox's limits differ; real_time info_server answers only there).
+    dedicated: bool = False
+    #: Outbound campaigns (campaign.php) and agent sessions with recent calls (agentbox.php).
+    campaigns: CampaignBook = field(default_factory=CampaignBook)
+    sessions: SessionBook = field(default_factory=SessionBook)
 
     def token_limit(self, token: Token) -> int:
         """The token's daily limit: its own, else licenses × 1000."""
@@ -250,7 +257,9 @@ class State:
 
 
 def _export_operation(op: Operation) -> dict[str, Any]:
-    raw = asdict(op)
+    # The campaign and session books export themselves (asdict would deep-copy them twice).
+    raw = asdict(replace(op, campaigns=CampaignBook(), sessions=SessionBook()))
+    raw["campaigns"], raw["sessions"] = op.campaigns.export(), op.sessions.export()
     for key in ("tokens", "agents", "skills", "routing_points"):
         raw[key] = list(raw[key].values())
     raw["collections"] = copy.deepcopy(op.collections)
@@ -282,6 +291,9 @@ def _import_operation(raw: dict[str, Any]) -> Operation:
         agents = {str(k): str(v) for k, v in (s.get("agents") or {}).items()}
         skill = Skill(**{**s, "skill_id": str(s["skill_id"]), "agents": agents})
         op.skills[skill.skill_id] = skill
+    op.dedicated = bool(raw.pop("dedicated", False))
+    op.campaigns = CampaignBook.from_dict(raw.pop("campaigns", None))
+    op.sessions = SessionBook.from_dict(raw.pop("sessions", None))
     for r in raw.pop("routing_points", []):
         rp = RoutingPoint(
             **{

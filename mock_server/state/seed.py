@@ -11,8 +11,9 @@ import jsonschema
 import yaml
 
 from wolkvox_mock.state.models import State
+from wolkvox_mock.state.seed_yaml import YamlSeedError, load_yaml, mark_of
 
-__all__ = ["SEED_SCHEMA", "SeedError", "load_seed", "state_from_seed"]
+__all__ = ["SEED_SCHEMA", "SeedError", "load_seed", "parse_seed_text", "state_from_seed"]
 
 _ID = {"type": ["string", "integer"]}
 _STRS = {"type": "array", "items": _ID}
@@ -42,6 +43,9 @@ SEED_SCHEMA: dict[str, Any] = {
                 "agents": {"type": "array", "items": {"$ref": "#/$defs/agent"}},
                 "skills": {"type": "array", "items": {"$ref": "#/$defs/skill"}},
                 "routing_points": {"type": "array", "items": {"$ref": "#/$defs/routing_point"}},
+                "dedicated": {"type": "boolean"},
+                "campaigns": {"type": "object"},
+                "sessions": {"type": "object"},
             },
         },
         "token": {
@@ -120,8 +124,63 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def state_from_seed(data: Any, *, origin: str = "seed") -> State:
-    """Validate a seed (dict) and build a State from it."""
+def _known(values: Any) -> str:
+    return ", ".join(sorted(str(v) for v in values)) or "none"
+
+
+def _op_references(op: dict[str, Any], where: str, marks: dict[int, int]) -> list[str]:
+    """The references of one operation to skills and agents it does not have."""
+    agents = {str(a.get("agent_id")) for a in op.get("agents", [])}
+    skills = {str(s.get("skill_id")) for s in op.get("skills", [])}
+    server = op.get("server")
+    problems = []
+    for i, skill in enumerate(op.get("skills", [])):
+        for agent in skill.get("agents") or []:
+            if str(agent) not in agents:
+                problems.append(
+                    f"{where}.skills[{i}].agents{mark_of(marks, skill)}: agent {str(agent)!r} does not exist "
+                    f"in operation {server} (its agents: {_known(agents)})"
+                )
+    for i, rp in enumerate(op.get("routing_points", [])):
+        place = f"{where}.routing_points[{i}]"
+        for j, skill_id in enumerate(rp.get("skills") or []):
+            if str(skill_id) not in skills:
+                problems.append(
+                    f"{place}.skills[{j}]{mark_of(marks, rp)}: skill {str(skill_id)!r} does not exist in "
+                    f"operation {server} (its skills: {_known(skills)})"
+                )
+        for j, agent in enumerate(rp.get("agents") or []):
+            if str(agent) not in agents:
+                problems.append(
+                    f"{place}.agents[{j}]{mark_of(marks, rp)}: agent {str(agent)!r} does not exist in "
+                    f"operation {server} (its agents: {_known(agents)})"
+                )
+    return problems
+
+
+def _dangling_references(data: dict[str, Any], marks: dict[int, int]) -> list[str]:
+    """References to skills, agents and routing points the seed does not define."""
+    problems: list[str] = []
+    rps: dict[str, set[str]] = {}
+    for i, op in enumerate(data.get("operations", [])):
+        problems += _op_references(op, f"operations[{i}]", marks)
+        rps[str(op.get("server"))] = {str(rp.get("rp_id")) for rp in op.get("routing_points", [])}
+    for i, item in enumerate(data.get("interactions", [])):
+        server, rp_id = str(item.get("server")), item.get("rp_id")
+        if rp_id is not None and server in rps and str(rp_id) not in rps[server]:
+            problems.append(
+                f"interactions[{i}].rp_id{mark_of(marks, item)}: routing point {str(rp_id)!r} does not "
+                f"exist in operation {server} (its routing points: {_known(rps[server])})"
+            )
+    return problems
+
+
+def state_from_seed(
+    data: Any, *, origin: str = "seed", marks: dict[int, int] | None = None, check_references: bool = True
+) -> State:
+    """Validate a seed (dict) and build a State from it. A reference to a skill, agent or
+    routing point the seed does not define is refused with its place (``check_references``;
+    off for a state exported by a fake, which may hold what its tests left)."""
     if data is None:
         data = {}
     validator = jsonschema.Draft202012Validator(SEED_SCHEMA)
@@ -133,7 +192,31 @@ def state_from_seed(data: Any, *, origin: str = "seed") -> State:
             + "\n".join(lines)
             + "\nSee examples/seed.yaml for the format."
         )
+    problems = _dangling_references(data, marks or {}) if check_references else []
+    if problems:
+        raise SeedError(
+            f"{origin} refers to what it does not define:\n"
+            + "\n".join(f"  {p}" for p in problems[:10])
+            + "\nHow to fix: add the missing skills, agents or routing points, or correct the ids."
+        )
     return State.from_dict(_normalise(json.loads(json.dumps(data))))
+
+
+def parse_seed_text(text: str, *, origin: str, as_json: bool = False, kind: str = "") -> State:
+    """A state from a seed's text: JSON when ``as_json``, else YAML (a superset of JSON) read
+    so that ids stay as written (``wolkvox_mock.state.seed_yaml``)."""
+    marks: dict[int, int] = {}
+    try:
+        if as_json:
+            data = json.loads(text)
+        else:
+            data, marks = load_yaml(text)
+    except YamlSeedError as exc:
+        raise SeedError(f"{origin}, {exc}") from None
+    except (ValueError, yaml.YAMLError) as exc:
+        kind = kind or ("JSON" if as_json else "YAML")
+        raise SeedError(f"{origin} is not valid {kind}: {exc}") from exc
+    return state_from_seed(data, origin=origin, marks=marks)
 
 
 def load_seed(path: str | Path) -> State:
@@ -143,8 +226,5 @@ def load_seed(path: str | Path) -> State:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SeedError(f"cannot read seed file {path}: {exc.strerror}") from exc
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise SeedError(f"seed file {path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
-    return state_from_seed(data, origin=f"seed file {path}")
+    kind = path.suffix.lstrip(".") or "YAML"
+    return parse_seed_text(text, origin=f"seed file {path}", as_json=path.suffix == ".json", kind=kind)

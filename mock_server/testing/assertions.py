@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.protocol import mask_token
 from wolkvox_mock.state.journal import JournalEntry
 from wolkvox_mock.state.models import Interaction
@@ -19,6 +20,7 @@ __all__ = [
     "Expectation",
     "describe_interaction",
     "describe_request",
+    "interaction_criteria",
     "interaction_failure",
     "match_interaction",
     "match_request",
@@ -38,9 +40,16 @@ class Expectation:
     criteria: Mapping[str, Any]
 
     @classmethod
-    def for_interaction(cls, criteria: Mapping[str, Any]) -> Expectation:
+    def for_interaction(cls, criteria: Mapping[str, Any], helper: str = "assert_interaction") -> Expectation:
         """``from_`` stands for the ``from`` field (a Python keyword); numbers compare as the
-        strings the fake stores (it reads numeric fields as strings, like Wolkvox's PHP)."""
+        strings the fake stores (it reads numeric fields as strings, like Wolkvox's PHP).
+        A name that is neither an interaction attribute nor an add_interaction field is a
+        usage error (TypeError listing the valid names): a typo must not match everything."""
+        __tracebackhide__ = True
+        known = interaction_criteria()
+        unknown = sorted(set(criteria) - set(known) - {"from"})
+        if unknown:
+            raise TypeError(f"{helper}() got unknown criteria {unknown}; it filters on {', '.join(known)}")
         normal = {("from" if k == "from_" else k): _as_text(v) for k, v in criteria.items()}
         if "token" in normal and normal["token"] is not None:
             normal["token"] = mask_token(normal["token"])
@@ -64,6 +73,15 @@ class Expectation:
     def describe(self) -> str:
         """``rp_id='1', subject='Hola'`` (or "any" with no criteria)."""
         return ", ".join(f"{k}={v!r}" for k, v in self.criteria.items()) or "any"
+
+
+def interaction_criteria() -> tuple[str, ...]:
+    """The names an interaction assertion filters on: the interaction's attributes and the
+    fields of add_interaction (``from_`` for ``from``), sorted."""
+    spec = load_catalogue().operation("configuration", "add_interaction")
+    fields = [f.name for f in spec.fields] if spec is not None else []
+    names = {*_INTERACTION_ATTRS, *("from_" if name == "from" else name for name in fields)}
+    return tuple(sorted(names))
 
 
 def _as_text(value: Any) -> Any:

@@ -44,6 +44,7 @@ from wolkvox_mock.testing.assertions import (
     match_request,
     request_failure,
 )
+from wolkvox_mock.testing.guard import WolkvoxGuard
 
 __all__ = ["DEFAULT_SERVER", "DEFAULT_TOKEN", "WolkvoxLive", "WolkvoxMock"]
 
@@ -78,6 +79,9 @@ class WolkvoxMock:
         self.server = pick_server(fake.state, server, fake.settings.default_server)
         self._transports: list[SyncASGITransport] = []
         self._preferred_token: str | None = None
+        #: The guard that stops requests to ``*.wolkvox.com`` the fake does not answer, when
+        #: one is active for this mock (the fixtures, ``mock_wolkvox``).
+        self.guard: WolkvoxGuard | None = None
 
     def __repr__(self) -> str:
         # Shown in pytest's tracebacks next to the fixture's name: make it say something.
@@ -341,6 +345,15 @@ class WolkvoxMock:
         tokens = [t for op in self.state.operations.values() for t in op.tokens]
         return self.fake.gate.wait_for(lambda gate: all(gate.in_flight(t) == 0 for t in tokens), timeout)
 
+    def take_stopped(self) -> list[str]:
+        """The hosts of the requests the guard stopped (oldest first), forgotten once taken: a
+        test that expects a stop takes it, so that the fixture does not fail the test for it."""
+        if self.guard is None:
+            return []
+        hosts = list(self.guard.escapes)
+        self.guard.escapes.clear()
+        return hosts
+
     def close(self) -> None:
         """``drain``, then close the transports this mock made."""
         self.drain()
@@ -371,7 +384,7 @@ class WolkvoxMock:
     def assert_no_interactions(self, **criteria: Any) -> None:
         """Assert that no recorded interaction matches the criteria (none at all without any)."""
         __tracebackhide__ = True
-        expected = Expectation.for_interaction(criteria)
+        expected = Expectation.for_interaction(criteria, "assert_no_interactions")
         received = self.interactions
         matching = sum(1 for i in received if not match_interaction(i, expected))
         if matching:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wolkvox_mock.settings import Settings
+from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
 
 __all__ = [
+    "INI_LATENCY",
     "INI_OTHER_HOSTS",
     "INI_SEED",
     "MARKER_HELP",
@@ -23,13 +24,15 @@ __all__ = [
 
 INI_SEED = "wolkvox_seed"
 INI_OTHER_HOSTS = "wolkvox_other_hosts"
+INI_LATENCY = "wolkvox_latency"
 #: What ``other_hosts`` may say.
 OTHER_HOSTS = ("error", "pass_through")
-_OWN = ("other_hosts", "seed", "server", "token")
+_OWN = ("allow_real_wolkvox", "other_hosts", "seed", "server", "token")
 MARKER_HELP = (
-    "wolkvox(concurrency_limit=1, latency=0.0, seed=PATH, server='0001', token=..., "
-    "other_hosts='error'|'pass_through', **settings): the settings of the test's Wolkvox fake "
-    "(fixtures wolkvox, wolkvox_client, wolkvox_async_client, wolkvox_respx, wolkvox_live)."
+    "wolkvox(concurrency_limit=1, latency=0.0|'fast'|'realistic', seed=PATH, server='0001', token=..., "
+    "other_hosts='error'|'pass_through', allow_real_wolkvox=False, **settings): the settings of the "
+    "test's Wolkvox fake (fixtures wolkvox, wolkvox_client, wolkvox_async_client, wolkvox_respx, "
+    "wolkvox_live)."
 )
 
 
@@ -45,18 +48,29 @@ class MockOptions:
     token: str | None = None
     seed: Path | None = None
     other_hosts: str = "error"
+    #: Let requests to ``*.wolkvox.com`` that the fake does not answer leave the machine.
+    allow_real_wolkvox: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
 
     def build_settings(self) -> Settings:
-        """A fresh ``Settings`` with the overrides (and ``default_server`` = ``server``)."""
+        """A fresh ``Settings`` with the overrides (and ``default_server`` = ``server``); a
+        latency profile's name (``"realistic"``) stands for its latency and jitter."""
         values = dict(self.settings)
         if self.server is not None:
             values.setdefault("default_server", self.server)
+        if isinstance(values.get("latency"), str):
+            profile = latency_profile(values.pop("latency"))
+            values.setdefault("latency_jitter", profile["latency_jitter"])
+            values["latency"] = profile["latency"]
         return Settings(**values)
 
 
 def _setting_names() -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(Settings))
+    return tuple(f.name for f in dataclasses.fields(Settings) if f.init)
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
 
 def _check_value(key: str, value: Any) -> None:
@@ -69,13 +83,41 @@ def _check_value(key: str, value: Any) -> None:
         raise OptionsError(f"wolkvox marker: other_hosts must be one of {OTHER_HOSTS}, not {value!r}")
     if key == "concurrency_limit" and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
         raise OptionsError(f"wolkvox marker: concurrency_limit must be an integer >= 1, not {value!r}")
-    if key == "latency":
-        values = value.values() if isinstance(value, dict) else [value]
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in values):
-            raise OptionsError(
-                "wolkvox marker: latency is seconds (>= 0), or a dict {api: seconds} with '*' as the "
-                f"default, not {value!r}"
-            )
+    if key == "latency" and not (_is_profile(value) or _latency_seconds(value)):
+        raise OptionsError(
+            f"wolkvox marker: latency is a profile ({', '.join(map(repr, LATENCY_PROFILES))}), seconds "
+            f"(>= 0), or a dict {{api: seconds}} with '*' as the default, not {value!r}"
+        )
+    if key == "allow_real_wolkvox" and not isinstance(value, bool):
+        raise OptionsError(f"wolkvox marker: allow_real_wolkvox must be True or False, not {value!r}")
+
+
+def _is_profile(value: Any) -> bool:
+    return isinstance(value, str) and value in LATENCY_PROFILES
+
+
+def _latency_seconds(value: Any) -> bool:
+    values = value.values() if isinstance(value, dict) else [value]
+    return all(_is_seconds(v) for v in values)
+
+
+def ini_latency(text: str) -> str | float | None:
+    """The ``wolkvox_latency`` ini value: a profile name, seconds, or None when unset."""
+    text = text.strip()
+    if not text:
+        return None
+    if text in LATENCY_PROFILES:
+        return text
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise OptionsError(
+            f"ini option {INI_LATENCY} = {text!r}: write a profile "
+            f"({', '.join(LATENCY_PROFILES)}) or seconds (>= 0), e.g. {INI_LATENCY} = realistic"
+        )
+    return seconds
 
 
 def merge_markers(markers: Iterable[tuple[tuple[Any, ...], Mapping[str, Any]]]) -> dict[str, Any]:
@@ -116,10 +158,11 @@ def read_options(
     ini_other_hosts: str,
     test_dir: Path,
     ini_dir: Path,
+    ini_latency_value: str = "",
 ) -> MockOptions:
     """The options of one test from its markers (closest first) and the ini values. A marker's
     seed path is relative to the test file's directory, else to the ini file's; the ini seed
-    is relative to the ini file's directory."""
+    is relative to the ini file's directory. A marker's latency beats the ini's."""
     merged = merge_markers(markers)
     other_hosts = merged.pop("other_hosts", ini_other_hosts.strip() or "error")
     _check_value("other_hosts", other_hosts)
@@ -130,4 +173,15 @@ def read_options(
     elif ini_seed.strip():
         seed = resolve_seed(ini_seed.strip(), [ini_dir])
     server, token = merged.pop("server", None), merged.pop("token", None)
-    return MockOptions(server=server, token=token, seed=seed, other_hosts=other_hosts, settings=merged)
+    allow_real = bool(merged.pop("allow_real_wolkvox", False))
+    latency = ini_latency(ini_latency_value)
+    if latency is not None:
+        merged.setdefault("latency", latency)
+    return MockOptions(
+        server=server,
+        token=token,
+        seed=seed,
+        other_hosts=other_hosts,
+        allow_real_wolkvox=allow_real,
+        settings=merged,
+    )

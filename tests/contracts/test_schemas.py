@@ -44,6 +44,9 @@ def test_every_schema_is_valid_draft_2020_12() -> None:
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: op.api)
 def test_documented_example_keeps_the_success_schema(op) -> None:
+    if op.envelope == "bare_array":  # real_time.php campaigns: no envelope, no code
+        assert Draft202012Validator(success_schema(op)).is_valid(op.success.example)
+        return
     example = dict(op.success.example or {"error": None, "msg": op.success.msg})
     # Placeholder codes ("XXX" for create_skill) are replaced by the code the fake sends.
     example["code"] = op.success.code
@@ -51,7 +54,11 @@ def test_documented_example_keeps_the_success_schema(op) -> None:
     assert Draft202012Validator(success_schema(op)).is_valid(example), example
 
 
-@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.success.example], ids=lambda op: op.api)
+@pytest.mark.parametrize(
+    "op",
+    [op for op in OPERATIONS if op.success.example and op.envelope != "bare_array"],
+    ids=lambda op: op.api,
+)
 def test_code_type_is_copied_from_the_documented_example(op) -> None:
     code = op.success.example["code"]
     assert isinstance(code, str) == (op.success.code_type == "string")

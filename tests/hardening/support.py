@@ -143,6 +143,13 @@ def _classify_error(status: int, body: Mapping[str, Any]) -> ErrorSpec:
     return spec
 
 
+def _unenveloped(body: Any) -> bool:
+    """A success documented without the envelope: real_time.php campaigns (a bare array) or
+    campaign.php campaign_15 (its own object)."""
+    own = {"code", "total_records", "campaign_id", "records"}
+    return isinstance(body, list) or (isinstance(body, dict) and body.keys() == own)
+
+
 def check_envelope(status: int, payload: bytes, method: str = "GET") -> dict[str, Any]:
     """Assert ``payload`` is a Wolkvox envelope with HTTP status == int(code): a catalogued
     error, or an operation's documented success. Returns the body (empty for HEAD, whose
@@ -152,6 +159,8 @@ def check_envelope(status: int, payload: bytes, method: str = "GET") -> dict[str
         assert status in _STATUSES, status
         return {}
     body = json.loads(payload)
+    if status == 200 and _unenveloped(body):
+        return {}
     assert isinstance(body, dict), body
     assert {"code", "error", "msg"} <= body.keys() <= {"code", "error", "msg", "data"}, body
     assert status == int(body["code"]), body

@@ -32,14 +32,14 @@ from wolkvox_mock.contracts.conformance import (
     run_checks_sync,
     select_operations,
 )
-from wolkvox_mock.contracts.conformance.operations import probe_is_safe
+from wolkvox_mock.contracts.conformance.operations import NOT_PROBED_READS, probe_is_safe
 from wolkvox_mock.contracts.conformance.probe import EMPTY_MULTIPART
 from wolkvox_mock.server import LiveServer
 
 CATALOGUE = load_catalogue()
 ALL = {api for _, api in CATALOGUE.operations}
 #: Operations an empty request would act on: never probed.
-NO_REQUIRED_FIELD = {"disable_module", "enable_module", "edit_licenses"}
+NO_REQUIRED_FIELD = {"disable_module", "enable_module", "edit_licenses", "delete_campaign"}
 
 
 @pytest.fixture
@@ -65,14 +65,14 @@ def test_every_operation_is_covered_once() -> None:
     undone = {api for u in UNDOABLE for api in u.operations}
     written = {"add_interaction"}
     reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
-    kinds = [reads, undone, written, set(NEVER_WRITTEN), reports]
+    kinds = [reads, undone, written, set(NOT_PROBED_READS), reports]
     assert set().union(*kinds) == ALL
     assert sum(len(k) for k in kinds) == len(ALL), "an operation is classified twice"
 
 
 def test_exactly_the_operations_without_a_required_field_are_unsafe_to_probe() -> None:
     unsafe = {s.api for s in CATALOGUE.operations.values() if not probe_is_safe(s)}
-    reads = {s.api for s in read_only_operations()}
+    reads = {s.api for s in read_only_operations()} | set(NOT_PROBED_READS)
     assert unsafe - reads == NO_REQUIRED_FIELD
 
 
@@ -93,9 +93,11 @@ def test_default_set_is_unchanged_and_all_adds_every_probe() -> None:
         "required:add_interaction"
     ]
     names = {c.name for c in all_checks(operations="all")}
+    plain_reads = {
+        s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query
+    }
+    assert {f"required:{api}" for api in ALL - plain_reads} <= names
     reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
-    probed = ALL - {s.api for s in read_only_operations()} - reports
-    assert {f"required:{api}" for api in probed} <= names
     assert {f"report:{api}" for api in reports} <= names
     assert {f"success:{api}" for api in NEVER_WRITTEN} <= names
     assert {u.name for u in UNDOABLE} <= names
@@ -132,7 +134,10 @@ def test_all_operations_pass_strictly_against_the_live_fake_and_leave_it_as_it_w
     assert result.exit_code == 0, result.output
     assert "Result: the target conforms to the contract." in result.output
     reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
-    for api in ALL - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()} - reports:
+    plain_reads = {
+        s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query
+    }
+    for api in ALL - NO_REQUIRED_FIELD - plain_reads:
         assert f"PASS  required:{api} " in result.output
     for api in reports - {"agent_2"}:
         assert f"PASS  report:{api} " in result.output
@@ -158,32 +163,36 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
     assert len(recorder.seen) == report.calls == len(served.fake.requests)
     # One probe per operation with a required field, each with nothing but api= in the query
     # (edit_agent and edit_skill without their required ids) and an empty body.
-    configuration = {api for family, api in CATALOGUE.operations if family == "configuration"}
-    probed = configuration - NO_REQUIRED_FIELD - {s.api for s in read_only_operations()}
-    for api in probed:
-        spec = CATALOGUE.operation("configuration", api)
-        assert spec is not None
+    probed = [
+        s
+        for s in CATALOGUE.operations.values()
+        if probe_is_safe(s) and (s.methods[:1] != ("GET",) or s.required_query)
+    ]
+    for spec in probed:
         empty = EMPTY_MULTIPART[0] if spec.body == "multipart" else b"{}"
-        sent = [seen for seen in recorder.seen if seen[1].get("api") == api]
-        assert (spec.methods[0], {"api": api}, empty) in sent
-        # add_interaction also carries the header-case and 405 checks.
-        assert len(sent) == 1 or api == "add_interaction"
+        # (report probes send their dates too: only the query of api= alone is the probe's)
+        sent = [seen for seen in recorder.seen if seen[1] == {"api": spec.api}]
+        assert (spec.methods[0], {"api": spec.api}, empty) in sent
+        # add_interaction also carries the header-case and 405 checks; add_dnc and recall
+        # are the names of operations of several families.
+        assert len(sent) == sum(s.api == spec.api for s in probed) or spec.api == "add_interaction"
     assert served.fake.state.operations[SERVER].module_enabled
 
 
 def test_dry_run_prints_the_cost_of_all_operations_and_calls_nothing() -> None:
-    # 5 refusals + 23 probes + 2 reads + 103 reports, agent_2 skipped (the gate makes none
-    # against a remote target).
+    # 5 refusals + 159 probes (configuration 23, campaign 16, real_time 2, agentbox 14,
+    # reports_manager 104) + 9 reads (information 2, real_time 7) + 103 report reads (agent_2
+    # skipped: it needs an agent); the gate makes none against a remote target.
     result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "all")
     assert result.exit_code == 0, result.output
-    assert "at most 133 calls; 131 carry the token" in result.output
-    assert "Note: 17 probed operation(s) have required fields that are our inference" in result.output
+    assert "at most 276 calls; 274 carry the token" in result.output
+    assert "Note: 19 probed operation(s) have required fields that are our inference" in result.output
     assert re.search(r"required:disable_module +0 call\(s\)  skipped: would write", result.output)
     writes = _check_cli(
         "https://wv0042.wolkvox.com", "--dry-run", "--operations", "all", "--allow-writes", "--rp-id", "7"
     )
     # + add_ip/remove_ip 2, create/edit/remove_cod_act 3, add/remove_dnc 2, add_interaction 1.
-    assert "at most 141 calls; 139 carry the token" in writes.output
+    assert "at most 284 calls; 282 carry the token" in writes.output
     assert "Of these, 8 write to the target" in writes.output
 
 

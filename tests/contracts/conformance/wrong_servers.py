@@ -62,11 +62,13 @@ class RewrittenBodies:
         await self.app(scope, receive, capture)
 
     async def _send_rewritten(self, send: Send, api: str, start: Message, raw: bytes) -> None:
-        body = self.rewrite(api, json.loads(raw))
+        decoded = json.loads(raw)
+        # A bare array (real_time.php campaigns) has no envelope to rewrite.
+        body = self.rewrite(api, decoded) if isinstance(decoded, dict) else decoded
         payload = json.dumps(body, separators=(",", ":")).encode()
         headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(payload)).encode()))
-        status = int(body["code"]) if self.status_from_code else start["status"]
+        status = int(body["code"]) if self.status_from_code and isinstance(body, dict) else start["status"]
         await send({**start, "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
