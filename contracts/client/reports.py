@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.client.results import WolkvoxResult
-from wolkvox_mock.contracts.errors import EmptyReportError
+from wolkvox_mock.contracts.errors import NotFoundError
 
 __all__ = [
     "AgentTimeRow",
@@ -236,7 +236,16 @@ def _result(answer: WolkvoxResult, date_ini: str, date_end: str) -> ReportResult
     return ReportResult(**base, rows=rows, date_ini=date_ini, date_end=date_end)
 
 
-def _empty(api: str, error: EmptyReportError, date_ini: str, date_end: str) -> ReportResult:
+#: The message of Wolkvox's 404 for a report with no rows.
+EMPTY_MESSAGE = "Validate dates entered"
+
+
+def _is_empty(error: NotFoundError) -> bool:
+    # Read by status and message: other 404s of the catalogue may share the status.
+    return error.status == 404 and error.msg.strip() == EMPTY_MESSAGE
+
+
+def _empty(api: str, error: NotFoundError, date_ini: str, date_end: str) -> ReportResult:
     raw = error.body if isinstance(error.body, Mapping) else {}
     return ReportResult(
         api,
@@ -271,7 +280,9 @@ class SyncReports:
         query = _params(date_ini, date_end, selectors)
         try:
             answer = self.call(api, method="GET", family=FAMILY, params=query)
-        except EmptyReportError as error:
+        except NotFoundError as error:
+            if not _is_empty(error):
+                raise
             return _empty(api, error, query["date_ini"], query["date_end"])
         return _result(answer, query["date_ini"], query["date_end"])
 
@@ -295,7 +306,9 @@ class AsyncReports:
         query = _params(date_ini, date_end, selectors)
         try:
             answer = await self.call(api, method="GET", family=FAMILY, params=query)
-        except EmptyReportError as error:
+        except NotFoundError as error:
+            if not _is_empty(error):
+                raise
             return _empty(api, error, query["date_ini"], query["date_end"])
         return _result(answer, query["date_ini"], query["date_end"])
 

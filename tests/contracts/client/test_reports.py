@@ -102,14 +102,16 @@ def test_async_report_range_keeps_to_the_tokens_in_flight_limit(history_app: Wol
     # Wolkvox's limit is 2 per token; each call stays in flight 50 ms so that windows overlap.
     history_app.fake.settings.concurrency_limit = 2
     history_app.fake.settings.latency = 0.05
+    # A token of its own: every client of one token in a process shares its max_in_flight.
+    token = history_app.fake.add_token(SERVER)
 
     async def run() -> list[int]:
         transport = httpx.ASGITransport(app=history_app)
-        async with AsyncWolkvoxClient(SERVER, TOKEN, transport=transport, max_in_flight=2) as client:
+        async with AsyncWolkvoxClient(SERVER, token, transport=transport, max_in_flight=2) as client:
             results = await client.report_range("cdr_1", start="20260820000000", end="20261128235959")
         return [len(r.rows) for r in results]
 
     sizes = asyncio.run(run())
     assert len(sizes) == 4 and all(sizes)
-    assert history_app.fake.gate.peak(TOKEN) <= 2
+    assert history_app.fake.gate.peak(token) <= 2
     assert [e.status for e in history_app.fake.journal.entries()] == [200] * 4  # no 403 busy
