@@ -101,6 +101,9 @@ class FieldSpec:
     tag: Tag = "D"
     doc: str = ""
     enum: tuple[str, ...] | None = None
+    #: A regex every valid value matches (reports' YYYYmmddHHiiss dates), and an example of one.
+    pattern: str | None = None
+    example: str | None = None
 
 
 @dataclass(frozen=True)

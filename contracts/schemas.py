@@ -97,6 +97,8 @@ def _text(spec: FieldSpec) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
     if spec.enum:
         schema["enum"] = list(spec.enum)
+    elif spec.pattern:
+        schema["pattern"] = spec.pattern
     elif spec.required:
         schema["pattern"] = _NOT_BLANK
     return schema
