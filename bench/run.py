@@ -22,6 +22,7 @@ from bench.live import LiveResult, run_live
 from bench.machine import machine_lines
 from bench.peers import PeersResult, rig_dir, run_peers
 from bench.report import peer_ratios, render
+from bench.reports import reports_section
 
 __all__ = ["Sizes", "main", "run_all"]
 
@@ -95,7 +96,8 @@ def run_all(sizes: Sizes, live: bool = True, peers: bool = True) -> str:
     inprocess: InProcessResult = run_inprocess(sizes.inprocess_rounds, sizes.inprocess_batch)
     print(f"memory: {sizes.interactions:,} interactions in a fresh process ...", flush=True)
     memory = _memory(sizes.interactions)
-    return render(before, live_result, inprocess, memory, time.monotonic() - started, peers_result)
+    report = render(before, live_result, inprocess, memory, time.monotonic() - started, peers_result)
+    return report + reports_section(sizes == QUICK)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         WolkvoxClient,
         WolkvoxResult,
     )
+    from wolkvox_mock.contracts.client.reports import ReportResult
     from wolkvox_mock.contracts.client.results import (
         AgentResult,
         AgentSkillResult,
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
         UploadResult,
     )
     from wolkvox_mock.contracts.errors import (
+        EmptyReportError,
+        InvalidDatesError,
         InvalidTokenError,
         InvalidValueError,
         MaintenanceError,
@@ -69,9 +72,11 @@ __all__ = [
     "CountResult",
     "CreateAgentResult",
     "CreateSkillResult",
+    "EmptyReportError",
     "ErrorSpec",
     "FieldSpec",
     "InteractionResult",
+    "InvalidDatesError",
     "InvalidTokenError",
     "InvalidValueError",
     "IpResult",
@@ -86,6 +91,7 @@ __all__ = [
     "OperationSpec",
     "PayloadTooLargeError",
     "PredictiveDncResult",
+    "ReportResult",
     "RetryPolicy",
     "RoutingPointInfo",
     "RoutingPointsResult",
@@ -119,9 +125,11 @@ __getattr__, __dir__ = lazy_exports(
         "CountResult": "wolkvox_mock.contracts.client.results",
         "CreateAgentResult": "wolkvox_mock.contracts.client.results",
         "CreateSkillResult": "wolkvox_mock.contracts.client.results",
+        "EmptyReportError": "wolkvox_mock.contracts.errors",
         "ErrorSpec": "wolkvox_mock.contracts.catalogue",
         "FieldSpec": "wolkvox_mock.contracts.catalogue",
         "InteractionResult": "wolkvox_mock.contracts.client.clients",
+        "InvalidDatesError": "wolkvox_mock.contracts.errors",
         "InvalidTokenError": "wolkvox_mock.contracts.errors",
         "InvalidValueError": "wolkvox_mock.contracts.errors",
         "IpResult": "wolkvox_mock.contracts.client.results",
@@ -136,6 +144,7 @@ __getattr__, __dir__ = lazy_exports(
         "OperationSpec": "wolkvox_mock.contracts.catalogue",
         "PayloadTooLargeError": "wolkvox_mock.contracts.errors",
         "PredictiveDncResult": "wolkvox_mock.contracts.client.results",
+        "ReportResult": "wolkvox_mock.contracts.client.reports",
         "RetryPolicy": "wolkvox_mock.contracts.client.clients",
         "RoutingPointInfo": "wolkvox_mock.contracts.client.results",
         "RoutingPointsResult": "wolkvox_mock.contracts.client.results",

@@ -26,7 +26,9 @@ __all__ = [
     "Envelope",
     "ErrorSpec",
     "FieldSpec",
+    "NestedSpec",
     "OperationSpec",
+    "ReportSpec",
     "SuccessSpec",
     "Tag",
     "load_catalogue",
@@ -103,6 +105,9 @@ class FieldSpec:
     enum: tuple[str, ...] | None = None
     #: A documented text format the value must follow (``YYYYmmddHHiiss`` for dates).
     format: str | None = None
+    #: A regex every valid value matches (reports' YYYYmmddHHiiss dates), and an example of one.
+    pattern: str | None = None
+    example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,48 @@ class SuccessSpec:
 
 
 @dataclass(frozen=True)
+class NestedSpec:
+    """A report field holding an array of sub-rows (agent_5's ``status_x_hour``)."""
+
+    group: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What the rows of a reports_manager.php report hold, and what they are built from.
+
+    ``fields`` are the row's keys exactly as Wolkvox's example spells them, in order;
+    ``nested`` the keys holding arrays of sub-rows. ``rows``, ``where`` and ``group`` name the
+    history records the fake builds the rows from, a filter on them and the keys rows are
+    grouped by (none: one row per record). ``shape`` is ``rows`` (an array) or ``buckets``
+    (an object keyed by bucket, cdr_4). ``max_days`` is the longest date range accepted.
+    """
+
+    folder: str
+    rows: str
+    fields: tuple[str, ...]
+    where: str | None = None
+    group: tuple[str, ...] = ()
+    nested: Mapping[str, NestedSpec] = field(default_factory=dict)
+    shape: Literal["rows", "buckets"] = "rows"
+    max_days: int = 31
+
+
+def _report(raw: Mapping[str, Any] | None) -> ReportSpec | None:
+    if raw is None:
+        return None
+    raw = dict(raw)
+    nested = {
+        name: NestedSpec(group=tuple(n.get("group", ())), fields=tuple(n["fields"]))
+        for name, n in (raw.pop("nested", None) or {}).items()
+    }
+    return ReportSpec(
+        fields=tuple(raw.pop("fields")), group=tuple(raw.pop("group", ())), nested=nested, **raw
+    )
+
+
+@dataclass(frozen=True)
 class OperationSpec:
     """One operation of a v2 endpoint family, e.g. ``configuration.php?api=add_interaction``."""
 
@@ -159,6 +206,8 @@ class OperationSpec:
     body_optional: bool = False
     #: The success answer's shape (``success.example`` shows it when not "standard").
     envelope: Envelope = "standard"
+    #: For reports_manager.php reports: what a row holds and what it is built from.
+    report: ReportSpec | None = None
     tag: Tag = "D"
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -231,6 +280,7 @@ def _operation(raw: Mapping[str, Any]) -> OperationSpec:
         success=success,
         fields=_field_specs(raw.pop("fields", None)),
         query=_field_specs(raw.pop("query", None)),
+        report=_report(raw.pop("report", None)),
         errors=tuple(raw.pop("errors", ())),
         sources=tuple(raw.pop("sources", ())),
         notes=tuple(raw.pop("notes", ())),

@@ -15,6 +15,8 @@ Exception tree::
     │   ├── MaintenanceError            403 during a maintenance window (text is ours)
     │   ├── ModuleDisabledError         403 after disable_module (text is ours)
     │   ├── NotFoundError               404 business answers (unknown routing point, ...)
+    │   │   └── EmptyReportError        404 Validate dates entered (a report with no rows)
+    │   ├── InvalidDatesError           400 a report's date_ini/date_end refused (ours)
     │   ├── MethodNotAllowedError       405 (ours)
     │   ├── InvalidValueError           406 business answers (invalid IP, ...)
     │   ├── PayloadTooLargeError        413 (ours)
@@ -31,6 +33,8 @@ from typing import Any
 from wolkvox_mock.contracts.catalogue import ErrorSpec, load_catalogue
 
 __all__ = [
+    "EmptyReportError",
+    "InvalidDatesError",
     "InvalidTokenError",
     "InvalidValueError",
     "MaintenanceError",
@@ -137,6 +141,14 @@ class NotFoundError(WolkvoxAPIError):
     """A business "not found" answer (404), e.g. an unknown routing point."""
 
 
+class EmptyReportError(NotFoundError):
+    """A report found no rows in the range: Wolkvox answers 404, not an empty list."""
+
+
+class InvalidDatesError(WolkvoxAPIError):
+    """A report's ``date_ini``/``date_end`` are malformed, reversed or too far apart."""
+
+
 class MethodNotAllowedError(WolkvoxAPIError):
     """The HTTP method is not the one the operation takes."""
 
@@ -180,6 +192,8 @@ _BY_EXCEPTION_NAME: dict[str, type[WolkvoxAPIError]] = {
         MethodNotAllowedError,
         InvalidValueError,
         PayloadTooLargeError,
+        EmptyReportError,
+        InvalidDatesError,
     )
 }
 

@@ -97,6 +97,8 @@ def _text(spec: FieldSpec) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
     if spec.enum:
         schema["enum"] = list(spec.enum)
+    elif spec.pattern:
+        schema["pattern"] = spec.pattern
     elif spec.required:
         schema["pattern"] = _NOT_BLANK
     return schema
@@ -151,7 +153,7 @@ def _one_of_required(schema: dict[str, Any], names: tuple[str, ...]) -> dict[str
     """At least one of ``names`` present and not blank (an operation with only optional fields
     that still needs one of them: edit_licenses)."""
     if names:
-        schema["anyOf"] = [{"required": [n], "properties": {n: {"pattern": _NOT_BLANK}}} for n in names]
+        schema["anyOf"] = [{"required": [n], "properties": {n: _SENT}} for n in names]
     return schema
 
 
@@ -182,11 +184,19 @@ def request_schema(spec: OperationSpec) -> dict[str, Any]:
     if spec.requires_one_of and not _body_only(spec):
         body = {f.name for f in spec.fields}
         schema["anyOf"] = [
-            {"properties": {place: _one_of_required({}, (name,))}}
+            {
+                "properties": {
+                    "body" if name in body else "query": {"required": [name], "properties": {name: _SENT}}
+                }
+            }
             for name in spec.requires_one_of
-            for place in ["body" if name in body else "query"]
         ]
     return schema
+
+
+#: A value that counts as sent: text that is not blank, or a list with such an item (a pattern
+#: applies to strings only, ``contains`` to arrays only).
+_SENT = {"pattern": _NOT_BLANK, "contains": {"type": "string", "pattern": _NOT_BLANK}}
 
 
 def _example_data_schema(data: Any) -> dict[str, Any]:

@@ -167,6 +167,8 @@ def _value_strategy(spec: FieldSpec, numbers: bool) -> SearchStrategy[Any]:
     """Valid values of one field."""
     if spec.enum:
         return st.sampled_from(spec.enum)
+    if spec.pattern:
+        return st.from_regex(spec.pattern, fullmatch=True)
     text = texts() if spec.required else st.one_of(texts(), st.text(max_size=20))
     if numbers:
         text = st.one_of(text, st.integers(min_value=-(2**31), max_value=2**31))

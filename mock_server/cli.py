@@ -22,6 +22,7 @@ from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
 from wolkvox_mock.state.demo import demo_state
+from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.models import State, Token
 from wolkvox_mock.state.seed import SeedError, load_seed
 
@@ -231,6 +232,31 @@ def _serve_options(command: Callable[..., None]) -> Callable[..., None]:
             envvar=_env("VERBOSE"),
             help="Log each call: status, masked token and the fake's hint.",
         ),
+        click.option(
+            "--history",
+            "history_days",
+            default=0,
+            type=click.IntRange(0, 3660),
+            metavar="DAYS",
+            show_envvar=True,
+            envvar=_env("HISTORY"),
+            help="Days of generated contact-center history (up to today) for reports_manager.php.",
+        ),
+        click.option(
+            "--history-seed",
+            default="wolkvox-mock",
+            show_envvar=True,
+            envvar=_env("HISTORY_SEED"),
+            help="Seed of the history: same seed, same rows.",
+        ),
+        click.option(
+            "--history-calls",
+            default=200,
+            type=click.IntRange(0, 1_000_000),
+            show_envvar=True,
+            envvar=_env("HISTORY_CALLS"),
+            help="Calls per day of the history (chats a quarter of it).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -259,6 +285,9 @@ def serve(
     admin_token: str | None,
     quiet: bool,
     verbose: bool,
+    history_days: int = 0,
+    history_seed: str = "wolkvox-mock",
+    history_calls: int = 200,
 ) -> None:
     """Serve a fake Wolkvox (a demo operation unless --seed is given).
 
@@ -272,6 +301,10 @@ def serve(
     if random_token and token is not None:
         raise click.UsageError("--random-token and --token exclude each other; choose one")
     state, default_server = _initial_state(seed, server, token, random_token)
+    if history_days:
+        history = HistoryConfig(seed=history_seed, days=history_days, calls_per_day=history_calls)
+        for op in state.operations.values():
+            history.apply(op)
     base, jitter = _latency_settings(latency)
     settings = Settings(
         default_server=default_server,

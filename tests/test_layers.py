@@ -29,6 +29,7 @@ RANKS = {
     "wolkvox_mock.contracts.schemas": 2,
     "wolkvox_mock.contracts.strategies": 2,
     "wolkvox_mock.contracts.campaign_strategies": 2,
+    "wolkvox_mock.contracts.report_strategies": 2,
     "wolkvox_mock.contracts.client": 2,
     "wolkvox_mock.contracts.conformance": 3,
     "wolkvox_mock.contracts.openapi": 3,

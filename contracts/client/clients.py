@@ -47,6 +47,7 @@ from wolkvox_mock.contracts.client.ops_agentbox import AgentboxOperations
 from wolkvox_mock.contracts.client.ops_campaign import CampaignOperations
 from wolkvox_mock.contracts.client.ops_information import InformationOperations
 from wolkvox_mock.contracts.client.ops_real_time import RealTimeOperations
+from wolkvox_mock.contracts.client.reports import AsyncReports, SyncReports
 from wolkvox_mock.contracts.client.results import InteractionResult, ResultT, WolkvoxResult, narrow
 from wolkvox_mock.contracts.client.slots import REGISTRY
 from wolkvox_mock.contracts.errors import WolkvoxAPIError, WolkvoxTimeoutError
@@ -120,6 +121,7 @@ class WolkvoxClient(
     CampaignOperations,
     RealTimeOperations,
     AgentboxOperations,
+    SyncReports,
 ):
     """A sync Wolkvox client (thread-safe: share one, or build several, per token).
 
@@ -217,6 +219,7 @@ class AsyncWolkvoxClient(
     CampaignOperations,
     RealTimeOperations,
     AgentboxOperations,
+    AsyncReports,
 ):
     """The async twin of ``WolkvoxClient`` (asyncio), same arguments and results.
 

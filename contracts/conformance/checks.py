@@ -24,6 +24,7 @@ from wolkvox_mock.contracts.conformance.operations import (
 )
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Finding, refusal_findings, success_findings
 from wolkvox_mock.contracts.conformance.reads import read_checks
+from wolkvox_mock.contracts.conformance.reports import report_checks
 from wolkvox_mock.contracts.conformance.token_gate import SUMMARY as GATE_SUMMARY
 from wolkvox_mock.contracts.conformance.token_gate import check_token_gate
 from wolkvox_mock.contracts.conformance.writes import write_checks
@@ -171,8 +172,9 @@ def all_checks(catalogue: Catalogue | None = None, *, operations: Selection = No
         ),
     )
     # routing_points and token_info always run (the check's original set); the other reads
-    # (information.php, real_time.php) when chosen.
+    # (information.php, real_time.php) when chosen; reports_manager.php reports when chosen.
     reads = tuple(read_checks(read_only_operations(catalogue), names))
+    reads += tuple(report_checks(names))
     gate = Check("token_gate", GATE_SUMMARY, "0-3", _gate)
     writes = write_checks(names)
     if "add_interaction" in names:

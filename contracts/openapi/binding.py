@@ -23,7 +23,14 @@ def _one_present(names: list[str], query: Mapping[str, Any], body: Any) -> bool:
     if not names:
         return True
     sent = {**dict(query), **(dict(body) if isinstance(body, Mapping) else {})}
-    return any(str(sent.get(name) or "").strip() for name in names)
+    return any(_filled(sent.get(name)) for name in names)
+
+
+def _filled(value: Any) -> bool:
+    # Text that is not blank, or a list with such an item (as the fake reads a list of ids).
+    if isinstance(value, list):
+        return any(_filled(item) for item in value)
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _accepts(

@@ -31,6 +31,8 @@ _SAMPLES = {
 def sample(spec: FieldSpec) -> Any:
     """A value of the field's type for a request example (placeholders that keep the field's
     documented rules where its name says them; the fake may still refuse a value with 406)."""
+    if spec.example is not None:
+        return spec.example
     first = spec.enum[0] if spec.enum else None
     named = next((_SAMPLES[w] for w in spec.name.split("_") if w in _SAMPLES), spec.name)
     by_type: dict[str, Any] = {

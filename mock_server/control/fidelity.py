@@ -160,6 +160,26 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "D",
         'PM "Tiempo Real/7", "Campañas/15"',
     ),
+    (
+        "reports_manager.php: an empty report is HTTP 404 'Validate dates entered' (code int, error NOT FOUND ours)",
+        "C",
+        "docs/reports.md (SantiagoAnalista/wolkvox-rendimiento, jorman-viafara/chat-viewer-wolkvox)",
+    ),
+    (
+        "reports_manager.php: malformed or reversed dates and ranges over 31 days (skill_5: 1) get 400",
+        "I",
+        "docs/reports.md (format and limits documented, the answers not)",
+    ),
+    (
+        "reports_manager.php: over 60,000 rows, the first 60,000 in time order are answered",
+        "I",
+        "docs/reports.md (limit documented, what happens beyond it not)",
+    ),
+    (
+        "reports_manager.php: rows come from a seeded generated history plus what the fake recorded; counters' formulas",
+        "I",
+        "docs/reports.md",
+    ),
 )
 
 

@@ -16,6 +16,7 @@ from wolkvox_mock.handlers import (
     ips,
     module,
     real_time,
+    reports,
     skills,
 )
 from wolkvox_mock.handlers.context import HANDLERS, Handler, HandlerContext, Success, UploadedFile, handler
@@ -41,5 +42,6 @@ __all__ = [
     "ips",
     "module",
     "real_time",
+    "reports",
     "skills",
 ]

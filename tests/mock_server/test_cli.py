@@ -6,6 +6,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,33 @@ def test_token_for_a_server_not_in_the_seed_is_refused() -> None:
 def test_curl_line_quotes_for_the_shell() -> None:
     line = curl_line("http://127.0.0.1:1", "0001", "it's", "1")
     assert shlex.split(line)[6] == "wolkvox-token: it's"
+
+
+@pytest.mark.parametrize(
+    "served", [["--token", "my-token-123456", "--history", "3", "--history-calls", "50"]], indirect=True
+)
+def test_serve_with_history_answers_reports(served: tuple[subprocess.Popen[str], list[str]]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    _, lines = served
+    curl = next(line.strip() for line in lines if line.strip().startswith("curl "))
+    base = next(w for w in shlex.split(curl) if w.startswith("http")).split("/api/")[0]
+    # Yesterday in the operation's time zone (Bogota, UTC-5) is inside a 3-day history.
+    day = (datetime.now(UTC) - timedelta(hours=5, days=1)).strftime("%Y%m%d")
+    query = {"api": "cdr_1", "date_ini": f"{day}000000", "date_end": f"{day}235959"}
+    # The socket is bound before the banner but listens once uvicorn runs: wait until it does.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            response = httpx.get(
+                f"{base}/api/v2/reports_manager.php",
+                params=query,
+                headers={"wolkvox-token": "my-token-123456"},
+                timeout=10,
+            )
+            break
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    assert response.status_code == 200 and response.json()["data"]

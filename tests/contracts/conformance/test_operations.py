@@ -64,7 +64,8 @@ def test_every_operation_is_covered_once() -> None:
     reads = {s.api for s in read_only_operations()}
     undone = {api for u in UNDOABLE for api in u.operations}
     written = {"add_interaction"}
-    kinds = [reads, undone, written, set(NEVER_WRITTEN), set(NOT_PROBED_READS)]
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
+    kinds = [reads, undone, written, set(NEVER_WRITTEN), set(NOT_PROBED_READS), reports]
     assert set().union(*kinds) == ALL
     assert sum(len(k) for k in kinds) == len(ALL), "an operation is classified twice"
 
@@ -82,9 +83,7 @@ def test_selection() -> None:
         "add_ip",
         "remove_ip",
     ]
-    with pytest.raises(
-        ValueError, match=r"unknown operation.*no_such.*known: all, activity_codes, add_agents_skill"
-    ):
+    with pytest.raises(ValueError, match=r"unknown operation.*no_such.*known: all, .*add_agents_skill"):
         select_operations("add_ip,no_such")
 
 
@@ -98,6 +97,8 @@ def test_default_set_is_unchanged_and_all_adds_every_probe() -> None:
         s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query
     }
     assert {f"required:{api}" for api in ALL - plain_reads} <= names
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
+    assert {f"report:{api}" for api in reports} <= names
     assert {f"success:{api}" for api in NEVER_WRITTEN} <= names
     assert {u.name for u in UNDOABLE} <= names
 
@@ -135,11 +136,14 @@ def test_all_operations_pass_strictly_against_the_live_fake_and_leave_it_as_it_w
     result = _check_cli(served.url, "--operations", "all", "--strict", "--allow-writes", "--rp-id", "1")
     assert result.exit_code == 0, result.output
     assert "Result: the target conforms to the contract." in result.output
+    reports = {api for family, api in CATALOGUE.operations if family == "reports_manager"}
     plain_reads = {
         s.api for s in CATALOGUE.operations.values() if s.methods == ("GET",) and not s.required_query
     }
     for api in ALL - NO_REQUIRED_FIELD - plain_reads:
         assert f"PASS  required:{api} " in result.output
+    for api in reports - {"agent_2"}:
+        assert f"PASS  report:{api} " in result.output
     for api in NO_REQUIRED_FIELD:
         assert f"SKIP  required:{api} " in result.output
     assert "skipped: would write: disable_module takes no required field" in result.output
@@ -169,7 +173,8 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
     ]
     for spec in probed:
         empty = EMPTY_MULTIPART[0] if spec.body == "multipart" else b"{}"
-        sent = [seen for seen in recorder.seen if seen[1].get("api") == spec.api]
+        # (report probes send their dates too: only the query of api= alone is the probe's)
+        sent = [seen for seen in recorder.seen if seen[1] == {"api": spec.api}]
         assert (spec.methods[0], {"api": spec.api}, empty) in sent
         # add_interaction also carries the header-case and 405 checks; add_dnc and recall
         # are the names of operations of several families.
@@ -178,18 +183,19 @@ def test_operations_without_a_required_field_are_never_sent(served: LiveServer) 
 
 
 def test_dry_run_prints_the_cost_of_all_operations_and_calls_nothing() -> None:
-    # 5 refusals + 60 probes (configuration 23, campaign 16, real_time 2, agentbox 14, information
-    # 5) + 17 reads (information 10, real_time 7); the gate makes none against a remote target.
+    # 5 refusals + 164 probes (configuration 23, campaign 16, real_time 2, agentbox 14,
+    # information 5, reports_manager 104) + 17 reads (information 10, real_time 7) + 103 report
+    # reads (agent_2 skipped: it needs an agent); the gate makes none against a remote target.
     result = _check_cli("https://wv0042.wolkvox.com", "--dry-run", "--operations", "all")
     assert result.exit_code == 0, result.output
-    assert "at most 82 calls; 80 carry the token" in result.output
+    assert "at most 289 calls; 287 carry the token" in result.output
     assert "Note: 20 probed operation(s) have required fields that are our inference" in result.output
     assert re.search(r"required:disable_module +0 call\(s\)  skipped: would write", result.output)
     writes = _check_cli(
         "https://wv0042.wolkvox.com", "--dry-run", "--operations", "all", "--allow-writes", "--rp-id", "7"
     )
     # + add_ip/remove_ip 2, create/edit/remove_cod_act 3, add/remove_dnc 2, add_interaction 1.
-    assert "at most 90 calls; 88 carry the token" in writes.output
+    assert "at most 297 calls; 295 carry the token" in writes.output
     assert "Of these, 8 write to the target" in writes.output
 
 
@@ -255,3 +261,27 @@ def test_recorder_forwards_bodies_unchanged(served: LiveServer) -> None:
     assert result.exit_code == 0, result.output
     bodies = [json.loads(b) for _, q, b in _recorder(served).seen if q.get("api") == "add_ip" and b != b"{}"]
     assert bodies and bodies[0]["ip"].startswith("192.0.2.")
+
+
+def test_report_probes_pass_against_the_fake_and_catch_a_wrong_row() -> None:
+    from datetime import UTC, datetime
+
+    from wolkvox_mock.contracts.conformance.probe import Exchange
+    from wolkvox_mock.contracts.conformance.reports import report_checks, report_query, row_findings
+
+    checks = {c.name: c for c in report_checks({"cdr_1", "agent_2", "skill_1"})}
+    assert set(checks) == {"report:cdr_1", "report:agent_2", "report:skill_1"}
+    assert checks["report:agent_2"].skip_reason
+    spec = CATALOGUE.operation("reports_manager", "skill_1")
+    assert spec is not None
+    assert report_query(spec, datetime(2026, 3, 1, tzinfo=UTC)) == {
+        "date_ini": "20260228000000",
+        "date_end": "20260228235959",
+        "skill_id": "all",
+    }
+    good = [dict.fromkeys(spec.report.fields, "1")] if spec.report else []
+    assert all(f.ok for f in row_findings(spec, good))
+    bad = [{**good[0], "extra": "x"}]
+    assert not row_findings(spec, bad)[0].ok
+    assert not row_findings(spec, [dict.fromkeys(spec.report.fields if spec.report else (), 1)])[1].ok
+    assert Exchange  # the probe's answers are Exchanges

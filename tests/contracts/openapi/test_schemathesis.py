@@ -39,17 +39,27 @@ DISAGREEMENTS = {
     # file's type) with 406 NOT ACCEPTABLE; a JSON Schema cannot say them all, so 406 is an
     # expected answer to valid data too.
     "positive_data_acceptance": "406 also expected",
+    # Schemathesis: a schema-violating request is refused. The fake reads a number sent where
+    # text is documented as that text, and a field sent as null as not sent (PHP clients send
+    # both; ours, docs/fidelity.md), while the document holds clients to the documented types.
+    # A negative case whose only fault is one of those is not sent (schemathesis_hooks).
+    "negative_data_rejection": "numbers and nulls the fake reads leniently are not sent",
 }
 _CONFIG = """\
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "3xx", "401", "403", "404", "406", "409", "429", "5xx"]
+
+# Two schema-valid dates may still be in the wrong order or too far apart: 400 (ours).
+[[operations]]
+include-path = "/api/v2/reports_manager.php"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "429", "5xx"]
 """
 #: Bounded: cases per OpenAPI operation (one per family and method), and Schemathesis's own time
 #: budget: every phase stops at it (fuzzing repeats until it is spent), so a busy machine tests
 #: less rather than longer. TIME_LIMIT kills a run that overstays anyway (start-up included).
 MAX_EXAMPLES = 20
-BUDGET = 25
-TIME_LIMIT = 55.0
+BUDGET = 45  # reports_manager.php adds 104 api values to one GET operation
+TIME_LIMIT = 80.0
 
 
 @pytest.fixture
