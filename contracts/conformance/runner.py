@@ -15,6 +15,7 @@ from wolkvox_mock.contracts.conformance.checks import all_checks
 from wolkvox_mock.contracts.conformance.operations import Selection
 from wolkvox_mock.contracts.conformance.probe import CheckResult, Probe, Target
 from wolkvox_mock.contracts.conformance.token_gate import ControlPlaneHolder
+from wolkvox_mock.contracts.protocol import mask_token  # reports end up in CI logs
 
 __all__ = ["Report", "plan", "run_checks", "run_checks_sync"]
 
@@ -104,15 +105,10 @@ class Report:
         )
 
 
-def _mask(token: str) -> str:
-    # Reports end up in CI logs: never print a whole token.
-    return f"{token[:4]}…{token[-4:]}" if len(token) > 10 else "*" * len(token)
-
-
 def _header(target: Target, strict: bool) -> str:
     mode = "writes allowed" if target.allow_writes else "read-only"
     scope = "all facts" if strict else "documented facts (D/C); our inferences (I) are notes"
-    return f"wolkvox-mock check {target.base_url}  server {target.server}  token {_mask(target.token)}  ({mode}; failing on {scope})"
+    return f"wolkvox-mock check {target.base_url}  server {target.server}  token {mask_token(target.token)}  ({mode}; failing on {scope})"
 
 
 def _lines(result: CheckResult, *, strict: bool) -> list[str]:
