@@ -26,8 +26,10 @@ from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HANDLERS, HandlerContext, Success
 from wolkvox_mock.handlers.fields import missing
+from wolkvox_mock.handlers.live import sync
 from wolkvox_mock.handlers.report_aggregates import aggregate_value
 from wolkvox_mock.handlers.report_fields import Getter, getters_for
+from wolkvox_mock.handlers.report_recorded import Recorded, recorded_activity
 from wolkvox_mock.handlers.report_records import FILTERS, SOURCES, recorded_omni
 from wolkvox_mock.handlers.report_values import ReportContext, moment, ordinal
 from wolkvox_mock.state.history import Chat, Day, HistoryConfig, Omni, Roster
@@ -96,20 +98,29 @@ def _check_selectors(spec: Any, selectors: dict[str, str]) -> None:
             )
 
 
-def _days(rctx: ReportContext, state: Any) -> Iterator[Day]:
+def _days(rctx: ReportContext, ctx: HandlerContext) -> Iterator[Day]:
     """The days of the range, generated one at a time (a report that stops at 60,000 rows
     generates no more days than it needs), with what the fake recorded on each."""
     config = HistoryConfig.of(rctx.op)
     today = rctx.now.date()
-    recorded: dict[date, list[Omni]] = {}
-    for item in recorded_omni(state, rctx):
-        recorded.setdefault(item.day, []).append(item)
+    omni: dict[date, list[Omni]] = {}
+    for item in recorded_omni(ctx.state, rctx):
+        omni.setdefault(item.day, []).append(item)
+    activity = recorded_activity(rctx.op, rctx, ctx.now)
+    nothing = Recorded()
     for day in rctx.days():
-        extra = tuple(recorded.get(day, ()))
-        if config.covers(day, today):
-            yield Day(day, config.seed, config.calls_per_day, rctx.roster, extra)
-        else:
-            yield Day(day, extra_omni=extra)
+        mine = activity.get(day, nothing)
+        generated = config.covers(day, today)
+        yield Day(
+            day,
+            config.seed if generated else "",
+            config.calls_per_day if generated else 0,
+            rctx.roster if generated else None,
+            extra_omni=tuple(omni.get(day, ())),
+            extra_calls=tuple(mine.calls),
+            extra_sessions=tuple(mine.sessions),
+            extra_dials=tuple(mine.dials),
+        )
 
 
 def _selected(rctx: ReportContext) -> list[tuple[str, Any]]:
@@ -131,7 +142,7 @@ def _selected(rctx: ReportContext) -> list[tuple[str, Any]]:
     return wanted
 
 
-def _records(rctx: ReportContext, state: Any) -> list[Any]:
+def _records(rctx: ReportContext, ctx: HandlerContext) -> list[Any]:
     report = rctx.report
     low, high = rctx.bounds()
     keep = FILTERS.get(report.where or "")
@@ -139,7 +150,7 @@ def _records(rctx: ReportContext, state: Any) -> list[Any]:
         keep = _coded_second
     wanted = _selected(rctx)
     found = []
-    for record in SOURCES[report.rows](_days(rctx, state), rctx):
+    for record in SOURCES[report.rows](_days(rctx, ctx), rctx):
         # Chats are reported when they closed (chat_1 filters by close date, seen by a client).
         when = record.end if type(record) is Chat else record.sec
         if not low <= ordinal(record.day, when) <= high:
@@ -301,7 +312,8 @@ def _bucket_of(seconds: int) -> str:
 def answer_report(ctx: HandlerContext) -> Success:
     """The handler of every reports_manager.php report."""
     rctx = _context(ctx)
-    records = _records(rctx, ctx.state)
+    sync(ctx)  # the campaigns' dialer up to now: its calls are reported too
+    records = _records(rctx, ctx)
     if not records:
         raise WolkvoxAPIError.from_catalogue(
             "report_empty", hint="no record in this range (Wolkvox answers 404 for an empty report)"
