@@ -180,6 +180,12 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "I",
         "docs/reports.md",
     ),
+    (
+        "reports_manager.php: agentbox calls and sessions and campaign dials the fake recorded are report rows "
+        "(a call lasts a second at least, a dialer call that did not connect is a call record, one dial per attempt)",
+        "I",
+        "docs/reports.md",
+    ),
 )
 
 

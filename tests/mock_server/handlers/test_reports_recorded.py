@@ -3,6 +3,7 @@ reports_manager.php within the date range, and nowhere outside it (docs/reports.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -131,3 +132,44 @@ def test_the_dialers_calls_are_campaign_results_and_the_unconnected_ones_call_re
     assert sorted(r["customer_id"] for r in cdr_5) == sorted(unconnected)
     assert report(http, "campaign_3", YESTERDAY, campaign_id=campaign_id) is None
     assert report(http, "campaign_3", campaign_id="99999") is None
+
+
+def test_a_preview_record_called_by_its_agent_is_a_preview_dial_and_the_agents_call(
+    frozen: WolkvoxApp, http: httpx.Client
+) -> None:
+    campaign_id = new_campaign(http, "preview")
+    record = {"customer_id": "p1", "customer_name": "Paula", "tel1": "3005550000", "agent_id": "1002"}
+    assert load(http, campaign_id, [record], kind="preview").status_code == 201
+    assert call(http, "campaign", "start", campaign_id=campaign_id).status_code == 202
+    login(frozen, "1002")
+    dialled = call(http, "agentbox", "dial", agent_id="1002", customer_phone="3005550000", customer_id="p1")
+    conn_id = dialled.json()["data"]["conn_id"]
+    frozen.fake.advance(seconds=40)
+    assert call(http, "agentbox", "hang", agent_id="1002").status_code == 200
+    [preview] = report(http, "agent_15")
+    assert (preview["id_call"], preview["id_agent"], preview["talk"]) == (conn_id, "1002", "00:00:40")
+    [dial] = report(http, "campaign_3", campaign_id=campaign_id)
+    assert (dial["conn_id"], dial["customer_name"], dial["result"]) == (conn_id, "Paula", "answer")
+    [detail] = report(http, "cdr_1")
+    assert (detail["conn_id"], detail["campaign_id"], detail["time_seg"]) == (conn_id, campaign_id, "40")
+
+
+def test_recorded_calls_join_the_generated_history_in_time_order(app: WolkvoxApp, http: httpx.Client) -> None:
+    with app.fake.lock:
+        op = app.fake.operation(SERVER)
+        op.collections["history"] = {"seed": "mixed", "days": 1, "end": "2026-11-30", "calls_per_day": 300}
+    app.fake.freeze(T0)
+    conn_id = agent_day(app, http)
+    rows = report(http, "cdr_1")
+    assert conn_id in [r["conn_id"] for r in rows] and len(rows) > 1
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    [mine] = [r for r in report(http, "agent_1") if r["agent_id"] == "1001"]
+    assert int(mine["calls"]) > 1  # the generated day's calls and the recorded one
+
+
+def test_the_recorded_activity_survives_an_export_and_import(frozen: WolkvoxApp, http: httpx.Client) -> None:
+    conn_id = agent_day(frozen, http)
+    before = report(http, "agent_1"), report(http, "cdr_1")
+    frozen.fake.restore(json.loads(json.dumps(frozen.fake.export())))
+    assert (report(http, "agent_1"), report(http, "cdr_1")) == before
+    assert before[1][0]["conn_id"] == conn_id
