@@ -8,6 +8,13 @@ windows of the report's limit (31 days; skill_5: 1) and returns one result per w
 async client sends the windows concurrently, and the token's in-flight slots (``max_in_flight``)
 keep it within Wolkvox's limit of simultaneous requests.
 
+A window of a detail report (one row per record) that answers the per-call record limit
+(60,000 rows) was cut: ``report_range`` sends its two halves instead, and halves again, down to
+``min_window`` (an hour); a window that is still full there is returned with
+``truncated=True``. The windows never overlap and leave no second out, so their rows, in
+order, are the range's rows once each. Aggregating reports are never split (their rows would
+count the same key twice).
+
 Dates are ``datetime`` objects (read in the operation's time zone) or ``YYYYmmddHHiiss`` text.
 """
 
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -24,6 +31,7 @@ from wolkvox_mock.contracts.client.results import WolkvoxResult
 from wolkvox_mock.contracts.errors import NotFoundError
 
 __all__ = [
+    "REPORT_RECORD_LIMIT",
     "AgentTimeRow",
     "AsyncReports",
     "CallDetailRow",
@@ -36,6 +44,10 @@ __all__ = [
 ]
 
 FAMILY = "reports_manager"
+#: Rows one report call answers at most (documented: 60,000 records per call).
+REPORT_RECORD_LIMIT = 60_000
+#: The shortest window ``report_range`` splits a full answer down to.
+MIN_WINDOW = timedelta(hours=1)
 DateLike = datetime | str
 RowT = TypeVar("RowT")
 
@@ -53,6 +65,40 @@ def max_days(api: str) -> int:
     """The longest range one call of ``api`` accepts (31 unless the catalogue says otherwise)."""
     spec = load_catalogue().operation(FAMILY, api)
     return spec.report.max_days if spec is not None and spec.report is not None else 31
+
+
+def _detail(api: str) -> bool:
+    """Whether ``api`` answers one row per record (so a range may be split and its rows joined)."""
+    spec = load_catalogue().operation(FAMILY, api)
+    return (
+        spec is not None
+        and spec.report is not None
+        and not spec.report.group
+        and spec.report.shape != "buckets"
+    )
+
+
+def _halves(result: ReportResult, record_limit: int, min_window: timedelta) -> list[tuple[str, str]]:
+    """The two halves of ``result``'s window when it answered the record limit (it was cut)
+    and is longer than ``min_window``; none otherwise. The first half ends one second before
+    the second starts (dates are to the second)."""
+    if len(result.rows) < record_limit or not _detail(result.api):
+        return []
+    first, last = _parse(result.date_ini), _parse(result.date_end)
+    if last - first <= min_window:
+        return []
+    middle = first + timedelta(seconds=(last - first).total_seconds() // 2)
+    return [
+        (wire_date(first), wire_date(middle)),
+        (wire_date(middle + timedelta(seconds=1)), wire_date(last)),
+    ]
+
+
+def _settled(result: ReportResult, record_limit: int) -> ReportResult:
+    """``result``, marked ``truncated`` when it is a detail report's answer at the limit."""
+    if len(result.rows) >= record_limit and _detail(result.api):
+        return replace(result, truncated=True)
+    return result
 
 
 def report_windows(api: str, start: DateLike, end: DateLike) -> list[tuple[str, str]]:
@@ -221,6 +267,8 @@ class ReportResult(WolkvoxResult):
     empty: bool = False
     date_ini: str = ""
     date_end: str = ""
+    #: The window answered the record limit and ``report_range`` could not split it further.
+    truncated: bool = False
 
     def typed(self) -> list[Any]:
         """The rows as typed rows (``CallDetailRow`` for cdr_1, ...); KeyError for a report
@@ -287,11 +335,29 @@ class SyncReports:
         return _result(answer, query["date_ini"], query["date_end"])
 
     def report_range(
-        self, api: str, *, start: DateLike, end: DateLike, **selectors: Any
+        self,
+        api: str,
+        *,
+        start: DateLike,
+        end: DateLike,
+        record_limit: int = REPORT_RECORD_LIMIT,
+        min_window: timedelta = MIN_WINDOW,
+        **selectors: Any,
     ) -> Iterator[ReportResult]:
-        """The report over ``[start, end]``, one call per window the report accepts, in order."""
-        for date_ini, date_end in report_windows(api, start, end):
-            yield self.report(api, date_ini=date_ini, date_end=date_end, **selectors)
+        """The report over ``[start, end]``, one call per window the report accepts, in order;
+        a detail window answering ``record_limit`` rows is replaced by its halves."""
+        for window in report_windows(api, start, end):
+            yield from self._window(api, window, record_limit, min_window, selectors)
+
+    def _window(
+        self, api: str, window: tuple[str, str], limit: int, min_window: timedelta, selectors: dict[str, Any]
+    ) -> Iterator[ReportResult]:
+        result = self.report(api, date_ini=window[0], date_end=window[1], **selectors)
+        halves = _halves(result, limit, min_window)
+        if not halves:
+            yield _settled(result, limit)
+        for half in halves:
+            yield from self._window(api, half, limit, min_window, selectors)
 
 
 class AsyncReports:
@@ -313,10 +379,30 @@ class AsyncReports:
         return _result(answer, query["date_ini"], query["date_end"])
 
     async def report_range(
-        self, api: str, *, start: DateLike, end: DateLike, **selectors: Any
+        self,
+        api: str,
+        *,
+        start: DateLike,
+        end: DateLike,
+        record_limit: int = REPORT_RECORD_LIMIT,
+        min_window: timedelta = MIN_WINDOW,
+        **selectors: Any,
     ) -> list[ReportResult]:
         """The report over ``[start, end]``: the windows are sent concurrently, at most
-        ``max_in_flight`` at once (the token's slots), and returned in order."""
+        ``max_in_flight`` at once (the token's slots), and returned in order; a detail window
+        answering ``record_limit`` rows is replaced by its halves."""
         windows = report_windows(api, start, end)
-        calls = [self.report(api, date_ini=a, date_end=b, **selectors) for a, b in windows]
-        return list(await asyncio.gather(*calls))
+        parts = await asyncio.gather(
+            *(self._window(api, w, record_limit, min_window, selectors) for w in windows)
+        )
+        return [result for part in parts for result in part]
+
+    async def _window(
+        self, api: str, window: tuple[str, str], limit: int, min_window: timedelta, selectors: dict[str, Any]
+    ) -> list[ReportResult]:
+        result = await self.report(api, date_ini=window[0], date_end=window[1], **selectors)
+        halves = _halves(result, limit, min_window)
+        if not halves:
+            return [_settled(result, limit)]
+        parts = await asyncio.gather(*(self._window(api, h, limit, min_window, selectors) for h in halves))
+        return [r for part in parts for r in part]

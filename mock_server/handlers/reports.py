@@ -11,7 +11,8 @@ applies Wolkvox's rules on the request (docs/reports.md) and builds the rows:
 3. the records of the days in range: generated history (wolkvox_mock.state.history) plus what
    the fake recorded itself; only what started inside the range and before now
 4. no rows                                                    404 Validate dates entered
-5. at most 60,000 rows (Wolkvox's per-call limit): the first 60,000 in time order (ours)
+5. at most 60,000 rows (Wolkvox's per-call limit): the first 60,000 in time order (ours);
+   an operation's ``HistoryConfig.max_records`` lowers the limit for tests
 """
 
 from __future__ import annotations
@@ -79,7 +80,9 @@ def _context(ctx: HandlerContext) -> ReportContext:
     now = ctx.now.astimezone(ZoneInfo(ctx.op.timezone)).replace(tzinfo=None)
     selectors = {k: str(v).strip() for k, v in ctx.payload.items() if k not in ("date_ini", "date_end")}
     _check_selectors(spec, selectors)
-    return ReportContext(spec, spec.report, ctx.op, Roster.of(ctx.op), start, end, now, selectors)
+    rctx = ReportContext(spec, spec.report, ctx.op, Roster.of(ctx.op), start, end, now, selectors)
+    rctx.max_records = max(1, min(MAX_RECORDS, HistoryConfig.of(ctx.op).max_records))
+    return rctx
 
 
 def _check_selectors(spec: Any, selectors: dict[str, str]) -> None:
@@ -160,7 +163,7 @@ def _records(rctx: ReportContext, ctx: HandlerContext) -> list[Any]:
         if wanted and not all(getattr(record, a, v) == v for a, v in wanted):
             continue
         found.append(record)
-        if not report.group and len(found) >= MAX_RECORDS:
+        if not report.group and len(found) >= rctx.max_records:
             break
     return found
 
@@ -246,7 +249,7 @@ def _rows(rctx: ReportContext, records: list[Any]) -> list[dict[str, Any]]:
     rctx.total = len(records)
     groups = _groups(records, report.group, rctx)
     fields = _fields(rctx)
-    return [_grouped_row(g, fields, report.group, rctx) for g in groups[:MAX_RECORDS]]
+    return [_grouped_row(g, fields, report.group, rctx) for g in groups[: rctx.max_records]]
 
 
 def _fields(rctx: ReportContext) -> tuple[str, ...]:

@@ -81,6 +81,9 @@ class HistoryConfig:
     end: str = ""
     #: Voice calls a day; chats are a quarter of it, dials a fifth, interactions a twentieth.
     calls_per_day: int = 200
+    #: Rows one report call answers at most: Wolkvox's documented 60,000; lower it to test how
+    #: a client pages through a full answer without generating 60,000 rows.
+    max_records: int = 60_000
 
     @classmethod
     def of(cls, op: Operation) -> HistoryConfig:
@@ -91,11 +94,20 @@ class HistoryConfig:
             days=int(raw.get("days", 0)),
             end=str(raw.get("end", "") or ""),
             calls_per_day=int(raw.get("calls_per_day", cls.calls_per_day)),
+            max_records=int(raw.get("max_records", cls.max_records)),
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form kept in ``Operation.collections["history"]``."""
-        return {"seed": self.seed, "days": self.days, "end": self.end, "calls_per_day": self.calls_per_day}
+        found: dict[str, Any] = {
+            "seed": self.seed,
+            "days": self.days,
+            "end": self.end,
+            "calls_per_day": self.calls_per_day,
+        }
+        if self.max_records != HistoryConfig.max_records:  # written only when lowered
+            found["max_records"] = self.max_records
+        return found
 
     def apply(self, op: Operation) -> None:
         """Give ``op`` this history (kept in its collections, so exports and seeds carry it)."""
