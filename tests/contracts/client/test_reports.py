@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -148,13 +149,13 @@ def test_a_window_at_the_record_limit_is_split_until_every_row_came_once() -> No
     assert not any(r.truncated for r in results)
     spans = [(r.date_ini, r.date_end) for r in results]
     assert spans[0][0] == RANGE["start"] and spans[-1][1] == RANGE["end"]
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in pairwise(spans):
         gap = datetime.strptime(start, "%Y%m%d%H%M%S") - datetime.strptime(end, "%Y%m%d%H%M%S")
         assert gap.total_seconds() == 1
 
 
 def test_a_window_still_full_at_the_shortest_window_is_marked_truncated() -> None:
-    rows, results = every_row(50, record_limit=50, min_window=timedelta(days=10))
+    _, results = every_row(50, record_limit=50, min_window=timedelta(days=10))
     assert any(r.truncated for r in results)
     assert all(len(r.rows) == 50 for r in results if r.truncated)
 
