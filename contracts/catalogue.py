@@ -20,11 +20,13 @@ import yaml
 
 __all__ = [
     "DATA_DIR",
+    "FORMATS",
     "BodyKind",
     "Catalogue",
     "CodeType",
     "Envelope",
     "ErrorSpec",
+    "FieldFormat",
     "FieldSpec",
     "NestedSpec",
     "OperationSpec",
@@ -94,6 +96,32 @@ class ErrorSpec:
 
 
 @dataclass(frozen=True)
+class FieldFormat:
+    """A documented shape of text values, named once and used by every field of that shape:
+    schemas and OpenAPI read its ``pattern``, strategies generate from it, examples show its
+    ``example``."""
+
+    name: str
+    #: A regex every value generated for it matches; a safe subset of the valid values (days
+    #: 01-28, so every generated date is real).
+    pattern: str
+    #: A value matching ``pattern`` (a field may give its own, also matching it).
+    example: str
+    doc: str = ""
+
+
+#: The field formats the catalogue's ``format:`` key names (one vocabulary for every family).
+FORMATS: dict[str, FieldFormat] = {
+    "YYYYmmddHHiiss": FieldFormat(
+        name="YYYYmmddHHiiss",
+        pattern=r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$",
+        example="20260101000000",
+        doc="a date and time, year to second, in the operation's time zone",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     """A body or query field of an operation."""
 
@@ -103,11 +131,16 @@ class FieldSpec:
     tag: Tag = "D"
     doc: str = ""
     enum: tuple[str, ...] | None = None
-    #: A documented text format the value must follow (``YYYYmmddHHiiss`` for dates).
+    #: A documented text format the value must follow, a key of ``FORMATS`` (``YYYYmmddHHiiss``
+    #: for dates); the catalogue's only word for a field's shape.
     format: str | None = None
-    #: A regex every valid value matches (reports' YYYYmmddHHiiss dates), and an example of one.
-    pattern: str | None = None
+    #: An example value (the format's example unless the catalogue gives one).
     example: str | None = None
+
+    @property
+    def pattern(self) -> str | None:
+        """The regex of the field's format (None: no format)."""
+        return FORMATS[self.format].pattern if self.format else None
 
 
 @dataclass(frozen=True)
@@ -265,6 +298,11 @@ def _field_specs(raw: Mapping[str, Any] | None) -> tuple[FieldSpec, ...]:
         attrs = dict(attrs or {})
         if "enum" in attrs:
             attrs["enum"] = tuple(attrs["enum"])
+        shape = attrs.get("format")
+        if shape is not None:
+            if shape not in FORMATS:
+                raise ValueError(f"field {name}: unknown format {shape!r}; known: {', '.join(FORMATS)}")
+            attrs.setdefault("example", FORMATS[shape].example)
         specs.append(FieldSpec(name=name, **attrs))
     return tuple(specs)
 

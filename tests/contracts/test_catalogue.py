@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 
 from wolkvox_mock.contracts import errors, load_catalogue
+from wolkvox_mock.contracts.catalogue import DATA_DIR, FORMATS, _field_specs
 from wolkvox_mock.contracts.errors import WolkvoxAPIError, error_class_for
 
 DOCUMENTED_ROWS = [
@@ -65,3 +69,26 @@ def test_add_interaction_spec_matches_the_documentation() -> None:
 def test_unknown_error_key_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         load_catalogue().error("nope")
+
+
+def test_a_fields_shape_is_named_once_by_its_format() -> None:
+    """One vocabulary: ``format`` names the shape; its pattern and example come from ``FORMATS``."""
+    shaped = [
+        (family, f)
+        for (family, _), spec in load_catalogue().operations.items()
+        for f in (*spec.fields, *spec.query)
+        if f.format
+    ]
+    assert {family for family, _ in shaped} >= {"information", "reports_manager"}
+    for _, field in shaped:
+        shape = FORMATS[field.format]  # type: ignore[index]
+        assert field.pattern == shape.pattern
+        assert field.example is not None and re.fullmatch(shape.pattern, field.example)
+    for path in (DATA_DIR / "operations").glob("*.yaml"):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert "pattern:" not in yaml.safe_dump(raw), path.name  # no second word for a shape
+
+
+def test_an_unknown_format_is_refused_when_the_catalogue_loads() -> None:
+    with pytest.raises(ValueError, match="unknown format 'YYYY'"):
+        _field_specs({"date": {"format": "YYYY"}})
