@@ -78,30 +78,10 @@ def _detail(api: str) -> bool:
     )
 
 
-def _halves(result: ReportResult, record_limit: int, min_window: timedelta) -> list[tuple[str, str]]:
-    """The two halves of ``result``'s window when it answered the record limit (it was cut)
-    and is longer than ``min_window``; none otherwise. The first half ends one second before
-    the second starts (dates are to the second)."""
-    if len(result.rows) < record_limit or not _detail(result.api):
-        return []
-    first, last = _parse(result.date_ini), _parse(result.date_end)
-    if last - first <= min_window:
-        return []
-    middle = first + timedelta(seconds=(last - first).total_seconds() // 2)
-    return [
-        (wire_date(first), wire_date(middle)),
-        (wire_date(middle + timedelta(seconds=1)), wire_date(last)),
-    ]
+Window = tuple[str, str]
 
 
-def _settled(result: ReportResult, record_limit: int) -> ReportResult:
-    """``result``, marked ``truncated`` when it is a detail report's answer at the limit."""
-    if len(result.rows) >= record_limit and _detail(result.api):
-        return replace(result, truncated=True)
-    return result
-
-
-def report_windows(api: str, start: DateLike, end: DateLike) -> list[tuple[str, str]]:
+def report_windows(api: str, start: DateLike, end: DateLike) -> list[Window]:
     """``[start, end]`` cut into consecutive windows ``api`` accepts, none overlapping (each
     starts one second after the previous one ends)."""
     first, last = _parse(start), _parse(end)
@@ -115,6 +95,38 @@ def report_windows(api: str, start: DateLike, end: DateLike) -> list[tuple[str, 
         if stop >= last:
             return windows
         first = stop + timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One ``report_range``: the report, its selectors, and when a window is split."""
+
+    api: str
+    record_limit: int
+    min_window: timedelta
+    selectors: Mapping[str, Any]
+
+    def halves(self, result: ReportResult) -> list[Window]:
+        """The two halves of ``result``'s window when it answered the record limit (it was
+        cut) and is longer than ``min_window``; none otherwise. The first half ends one
+        second before the second starts (dates are to the second)."""
+        if not self._full(result):
+            return []
+        first, last = _parse(result.date_ini), _parse(result.date_end)
+        if last - first <= self.min_window:
+            return []
+        middle = first + timedelta(seconds=(last - first).total_seconds() // 2)
+        return [
+            (wire_date(first), wire_date(middle)),
+            (wire_date(middle + timedelta(seconds=1)), wire_date(last)),
+        ]
+
+    def settled(self, result: ReportResult) -> ReportResult:
+        """``result`` as returned: marked ``truncated`` when it is still full."""
+        return replace(result, truncated=True) if self._full(result) else result
+
+    def _full(self, result: ReportResult) -> bool:
+        return len(result.rows) >= self.record_limit and _detail(self.api)
 
 
 # -- typed rows ----------------------------------------------------------------------------
@@ -311,6 +323,13 @@ def _empty(api: str, error: NotFoundError, date_ini: str, date_end: str) -> Repo
     )
 
 
+def _empty_or_raise(api: str, error: NotFoundError, query: Mapping[str, str]) -> ReportResult:
+    """The empty result Wolkvox's 404 "Validate dates entered" stands for; any other 404 raises."""
+    if not _is_empty(error):
+        raise error
+    return _empty(api, error, query["date_ini"], query["date_end"])
+
+
 def _params(date_ini: DateLike, date_end: DateLike, selectors: Mapping[str, Any]) -> dict[str, str]:
     found = {"date_ini": wire_date(date_ini), "date_end": wire_date(date_end)}
     found.update({k: str(v) for k, v in selectors.items() if v is not None})
@@ -329,9 +348,7 @@ class SyncReports:
         try:
             answer = self.call(api, method="GET", family=FAMILY, params=query)
         except NotFoundError as error:
-            if not _is_empty(error):
-                raise
-            return _empty(api, error, query["date_ini"], query["date_end"])
+            return _empty_or_raise(api, error, query)
         return _result(answer, query["date_ini"], query["date_end"])
 
     def report_range(
@@ -346,18 +363,17 @@ class SyncReports:
     ) -> Iterator[ReportResult]:
         """The report over ``[start, end]``, one call per window the report accepts, in order;
         a detail window answering ``record_limit`` rows is replaced by its halves."""
+        walk = _Walk(api, record_limit, min_window, selectors)
         for window in report_windows(api, start, end):
-            yield from self._window(api, window, record_limit, min_window, selectors)
+            yield from self._walk(walk, window)
 
-    def _window(
-        self, api: str, window: tuple[str, str], limit: int, min_window: timedelta, selectors: dict[str, Any]
-    ) -> Iterator[ReportResult]:
-        result = self.report(api, date_ini=window[0], date_end=window[1], **selectors)
-        halves = _halves(result, limit, min_window)
+    def _walk(self, walk: _Walk, window: Window) -> Iterator[ReportResult]:
+        result = self.report(walk.api, date_ini=window[0], date_end=window[1], **walk.selectors)
+        halves = walk.halves(result)
         if not halves:
-            yield _settled(result, limit)
+            yield walk.settled(result)
         for half in halves:
-            yield from self._window(api, half, limit, min_window, selectors)
+            yield from self._walk(walk, half)
 
 
 class AsyncReports:
@@ -373,9 +389,7 @@ class AsyncReports:
         try:
             answer = await self.call(api, method="GET", family=FAMILY, params=query)
         except NotFoundError as error:
-            if not _is_empty(error):
-                raise
-            return _empty(api, error, query["date_ini"], query["date_end"])
+            return _empty_or_raise(api, error, query)
         return _result(answer, query["date_ini"], query["date_end"])
 
     async def report_range(
@@ -391,18 +405,14 @@ class AsyncReports:
         """The report over ``[start, end]``: the windows are sent concurrently, at most
         ``max_in_flight`` at once (the token's slots), and returned in order; a detail window
         answering ``record_limit`` rows is replaced by its halves."""
-        windows = report_windows(api, start, end)
-        parts = await asyncio.gather(
-            *(self._window(api, w, record_limit, min_window, selectors) for w in windows)
-        )
+        walk = _Walk(api, record_limit, min_window, selectors)
+        return await self._walk_all(walk, report_windows(api, start, end))
+
+    async def _walk_all(self, walk: _Walk, windows: list[Window]) -> list[ReportResult]:
+        parts = await asyncio.gather(*(self._walk(walk, w) for w in windows))
         return [result for part in parts for result in part]
 
-    async def _window(
-        self, api: str, window: tuple[str, str], limit: int, min_window: timedelta, selectors: dict[str, Any]
-    ) -> list[ReportResult]:
-        result = await self.report(api, date_ini=window[0], date_end=window[1], **selectors)
-        halves = _halves(result, limit, min_window)
-        if not halves:
-            return [_settled(result, limit)]
-        parts = await asyncio.gather(*(self._window(api, h, limit, min_window, selectors) for h in halves))
-        return [r for part in parts for r in part]
+    async def _walk(self, walk: _Walk, window: Window) -> list[ReportResult]:
+        result = await self.report(walk.api, date_ini=window[0], date_end=window[1], **walk.selectors)
+        halves = walk.halves(result)
+        return await self._walk_all(walk, halves) if halves else [walk.settled(result)]
