@@ -60,6 +60,18 @@ class _Reader:
         self.campaigns = {c: i for i, c in enumerate(rctx.roster.campaigns)}
         self.codes = tuple({code: i for i, (code, _) in enumerate(group)} for group in rctx.roster.codes)
         self.days: dict[date, Recorded] = {}
+        self.first, self.last = rctx.start.date(), rctx.end.date()
+        #: (campaign_id, conn_id) -> the record whose latest call it is.
+        self.latest = {
+            (campaign.campaign_id, record.conn_id): record
+            for campaign in op.campaigns
+            for record in campaign.records.values()
+            if record.conn_id
+        }
+
+    def wanted(self, moment: datetime) -> bool:
+        """Whether ``moment`` (local) is on a day of the report's range."""
+        return self.first <= moment.date() <= self.last
 
     def local(self, iso: str) -> datetime:
         """An ISO 8601 time of the books as a naive time of the operation's zone."""
@@ -178,9 +190,7 @@ def _dial(reader: _Reader, call: CallRecord, attempt: int, talk: int) -> None:
     index = reader.campaigns.get(call.campaign_id, -1)
     if campaign is None or index < 0:
         return
-    record: Record | None = next(
-        (r for r in campaign.find(call.customer_id) if r.conn_id == call.conn_id), None
-    )
+    record: Record | None = reader.latest.get((call.campaign_id, call.conn_id))
     final = record is not None and record.status != "scheduled"
     fields = record.fields if record is not None else {}
     code = (record.cod_act if record is not None and record.cod_act else call.cod_act) or ""
@@ -213,14 +223,17 @@ def _calls(reader: _Reader, sessions: list[AgentSession], now: datetime) -> None
     acw = _acw_after(sessions, now)
     attempts: dict[tuple[str, str], int] = {}
     for call in reader.op.sessions.log:
+        key = (call.campaign_id, call.customer_id)
+        if call.campaign_id:  # attempts are counted from the first, in range or not
+            attempts[key] = attempts.get(key, 0) + 1
+        if not reader.wanted(reader.local(call.date)):
+            continue
         talk = 0
         if call.agent_id:
             talk = _agent_call(reader, call, acw, now)
         else:
             _dialer_call(reader, call)
         if call.campaign_id:
-            key = (call.campaign_id, call.customer_id)
-            attempts[key] = attempts.get(key, 0) + 1
             _dial(reader, call, attempts[key], talk)
 
 
@@ -235,8 +248,8 @@ def _split(reader: _Reader, session: AgentSession, now: datetime) -> None:
     if session.status == "aux" and session.since and not session.logout:
         stretches.append((session.aux_id, reader.local(session.since), logout))
     names = reader.op.sessions.aux_states
-    day = login.date()
-    while day <= logout.date():
+    day = max(login.date(), reader.first)
+    while day <= min(logout.date(), reader.last):
         first = datetime.combine(day, datetime.min.time())
         low, high = max(login, first), min(logout, first + timedelta(seconds=_DAY - 1))
         aux = tuple(
