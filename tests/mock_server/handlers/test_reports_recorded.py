@@ -4,6 +4,7 @@ reports_manager.php within the date range, and nowhere outside it (docs/reports.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -173,3 +174,32 @@ def test_the_recorded_activity_survives_an_export_and_import(frozen: WolkvoxApp,
     frozen.fake.restore(json.loads(json.dumps(frozen.fake.export())))
     assert (report(http, "agent_1"), report(http, "cdr_1")) == before
     assert before[1][0]["conn_id"] == conn_id
+
+
+def test_recorded_activity_falls_on_the_operations_day_and_a_session_over_midnight_on_both(
+    app: WolkvoxApp, http: httpx.Client
+) -> None:
+    app.fake.freeze(datetime(2026, 12, 1, 4, 30, tzinfo=UTC))  # 23:30 on 2026-11-30 in Bogota
+    login(app, "1001")
+    dialled = call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001112233")
+    app.fake.advance(minutes=60)  # 00:30 on 2026-12-01 in Bogota
+    assert call(http, "agentbox", "hang", agent_id="1001").status_code == 200
+    [row] = report(http, "cdr_1")
+    assert (row["conn_id"], row["date"], row["time_seg"]) == (
+        dialled.json()["data"]["conn_id"],
+        "2026-11-30 23:30:00",
+        "3600",
+    )
+    assert report(http, "cdr_1", ("20261201000000", "20261201235959")) is None
+    [first] = report(http, "agent_1")
+    [second] = report(http, "agent_1", ("20261201000000", "20261201235959"))
+    assert (first["login"], first["logout"], first["login_time"]) == (
+        "2026-11-30 23:30:00",
+        "2026-11-30 23:59:59",
+        "00:29:59",
+    )
+    assert (second["login"], second["logout"], second["login_time"]) == (
+        "2026-12-01 00:00:00",
+        "2026-12-01 00:30:00",
+        "00:30:00",
+    )
