@@ -203,3 +203,29 @@ def test_recorded_activity_falls_on_the_operations_day_and_a_session_over_midnig
         "2026-12-01 00:30:00",
         "00:30:00",
     )
+
+
+def test_a_recalled_record_has_one_row_per_attempt_and_only_the_last_is_final(
+    frozen: WolkvoxApp, http: httpx.Client
+) -> None:
+    campaign_id = new_campaign(http)
+    assert load(http, campaign_id, records(1)).status_code == 201
+    assert call(http, "campaign", "start", campaign_id=campaign_id).status_code == 202
+    frozen.fake.advance(seconds=1)
+    login(frozen, "1001")
+    recall = {
+        "id_camp": campaign_id,
+        "id_customer": "c0",
+        "telefono": "3009999999",
+        "rellamada": "20261130091000",
+    }
+    assert call(http, "agentbox", "recall", agent_id="1001", **recall).status_code == 200
+    assert report(http, "campaign_1", campaign_id=campaign_id) is None  # a recall is pending: nothing final
+    frozen.fake.advance(minutes=15)
+    rows = report(http, "campaign_3", campaign_id=campaign_id)
+    assert [(r["customer_id"], r["telephone"], r["result"]) for r in rows] == [
+        ("c0", "3000000000", dial_outcome(campaign_id, "c0", 1)),
+        ("c0", "3009999999", dial_outcome(campaign_id, "c0", 2)),
+    ]
+    [final] = report(http, "campaign_1", campaign_id=campaign_id)
+    assert (final["result"], final["records"]) == (dial_outcome(campaign_id, "c0", 2), "1")
