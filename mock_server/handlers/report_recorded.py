@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -95,22 +96,21 @@ def _extra(conn_id: str) -> int:
     return zlib.crc32(conn_id.encode()) & ((1 << 30) - 1)
 
 
-def _acw_after(sessions: Iterable[AgentSession], now: datetime) -> dict[tuple[str, str], float]:
+def _acw_after(
+    reader: _Reader, sessions: Iterable[AgentSession], now: datetime
+) -> dict[tuple[str, str], float]:
     """(agent_id, ACW start) -> seconds in that ACW, ongoing ones up to ``now``."""
     found: dict[tuple[str, str], float] = {}
     for session in sessions:
-        for status, _, start, end in session.stretches:
-            if status == "acw":
-                found[(session.agent_id, start)] = _seconds_between(start, end)
+        spans = [(start, end) for status, _, start, end in session.stretches if status == "acw"]
         if session.status == "acw" and session.since and not session.logout:
-            found[(session.agent_id, session.since)] = max(
-                (now - datetime.fromisoformat(session.since)).total_seconds(), 0.0
-            )
+            spans.append((session.since, now.isoformat()))
+        for start, end in spans:
+            with suppress(ValueError):  # a seeded time that is not ISO 8601: no ACW known
+                found[(session.agent_id, start)] = max(
+                    (reader.local(end) - reader.local(start)).total_seconds(), 0
+                )
     return found
-
-
-def _seconds_between(start: str, end: str) -> float:
-    return max((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 0.0)
 
 
 def _agent_call(reader: _Reader, call: CallRecord, acw: dict[tuple[str, str], float], now: datetime) -> int:
@@ -220,21 +220,27 @@ def _dial(reader: _Reader, call: CallRecord, attempt: int, talk: int) -> None:
 
 
 def _calls(reader: _Reader, sessions: list[AgentSession], now: datetime) -> None:
-    acw = _acw_after(sessions, now)
+    acw = _acw_after(reader, sessions, now)
     attempts: dict[tuple[str, str], int] = {}
     for call in reader.op.sessions.log:
         key = (call.campaign_id, call.customer_id)
         if call.campaign_id:  # attempts are counted from the first, in range or not
             attempts[key] = attempts.get(key, 0) + 1
-        if not reader.wanted(reader.local(call.date)):
-            continue
-        talk = 0
-        if call.agent_id:
-            talk = _agent_call(reader, call, acw, now)
-        else:
-            _dialer_call(reader, call)
-        if call.campaign_id:
-            _dial(reader, call, attempts[key], talk)
+        with suppress(ValueError):  # a seeded call whose times are not ISO 8601 is not reported
+            if reader.wanted(reader.local(call.date)):
+                _call(reader, call, attempts.get(key, 0), acw, now)
+
+
+def _call(
+    reader: _Reader, call: CallRecord, attempt: int, acw: dict[tuple[str, str], float], now: datetime
+) -> None:
+    talk = 0
+    if call.agent_id:
+        talk = _agent_call(reader, call, acw, now)
+    else:
+        _dialer_call(reader, call)
+    if call.campaign_id:
+        _dial(reader, call, attempt, talk)
 
 
 def _split(reader: _Reader, session: AgentSession, now: datetime) -> None:
@@ -268,7 +274,8 @@ def recorded_activity(op: Operation, rctx: ReportContext, now: datetime) -> dict
     sessions = [*op.sessions.ended, *op.sessions.sessions.values()]
     _calls(reader, sessions, now)
     for session in sessions:
-        _split(reader, session, now)
+        with suppress(ValueError):  # a seeded session whose times are not ISO 8601 is not reported
+            _split(reader, session, now)
     for recorded in reader.days.values():
         recorded.calls.sort(key=lambda c: c.sec)
         recorded.dials.sort(key=lambda d: d.sec)

@@ -229,3 +229,17 @@ def test_a_recalled_record_has_one_row_per_attempt_and_only_the_last_is_final(
     ]
     [final] = report(http, "campaign_1", campaign_id=campaign_id)
     assert (final["result"], final["records"]) == (dial_outcome(campaign_id, "c0", 2), "1")
+
+
+def test_a_seeded_session_or_call_with_unreadable_times_is_left_out_not_a_5xx(
+    frozen: WolkvoxApp, http: httpx.Client
+) -> None:
+    agent_day(frozen, http)
+    with frozen.fake.lock:
+        book = frozen.fake.operation(SERVER).sessions
+        book.ended[0].stretches.append(["acw", "", "yesterday", "today"])
+        book.log[0].date = "not a date"
+        book.login("1002", T0).login = "09:00"  # a seed may say anything
+    assert report(http, "cdr_1") is None
+    [row] = report(http, "agent_1")
+    assert row["agent_id"] == "1001"
