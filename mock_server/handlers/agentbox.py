@@ -235,7 +235,9 @@ def transfer(ctx: HandlerContext) -> Success:
         other.call = other.last_call = call.conn_id
         other.calls += 1
         other.internal += 1
-        call.agent_id, call.ended = other.agent_id, ""  # the call goes on with the other agent
+        # The call goes on with the other agent; the reports keep who transferred it.
+        call.transferred_from = call.transferred_from or session.agent_id
+        call.agent_id, call.ended = other.agent_id, ""
     call.type_interaction = "transfer"
     return Success(values={"customer_phone": target}, data={"conn_id": call.conn_id})
 

@@ -5,9 +5,10 @@ activity through the API and read it back in reports_manager.php (docs/reports.m
 The records are the generated history's own kinds (``Call``, ``Session``, ``Dial``), so every
 report, field and counter treats them as it treats generated ones. How they are read (ours):
 
-- an agent's call (agentbox ``dial``, ``aux_call``, a transfer) is a connected call of at
-  least one second, from its start to the agent's hang-up (or now), then its ACW until the
-  agent left ACW; its codes are those the agent typed;
+- an agent's call (agentbox ``dial``, ``aux_call``) is a connected call of at least one
+  second, from its start to the agent's hang-up (or now), then its ACW until the agent left
+  ACW; its codes are those the agent typed; a call transferred to another agent is the first
+  agent's, with the other as its transfer target (``peer``), until the last one hangs up;
 - a dialer call that did not connect (no answer, busy...) is a not-connected call (``cdr_5``,
   ``cdr_6``); every call placed for a campaign record (dialer or preview) is a dial, one per
   attempt, the record's latest attempt being its final one unless a recall is pending;
@@ -125,7 +126,7 @@ def _agent_call(reader: _Reader, call: CallRecord, acw: dict[tuple[str, str], fl
             start.date(),
             _sec(start),
             call.type_interaction,
-            reader.agents.get(call.agent_id, -1),
+            reader.agents.get(call.transferred_from or call.agent_id, -1),
             -1,
             reader.campaigns.get(call.campaign_id, -1),
             -1,
@@ -142,7 +143,7 @@ def _agent_call(reader: _Reader, call: CallRecord, acw: dict[tuple[str, str], fl
             cod2.get(call.cod_act_2, -1),
             _number(call.telephone),
             _number(call.customer_id),
-            -1,
+            reader.agents.get(call.agent_id, -1) if call.transferred_from else -1,
             _extra(call.conn_id),
             (call.conn_id, call.telephone, call.customer_id),
         )

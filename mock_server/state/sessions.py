@@ -76,6 +76,8 @@ class CallRecord:
     dtmf: str = ""
     #: When the agent hung up (ISO 8601), "" while the call goes on or for dialer calls.
     ended: str = ""
+    #: The agent who transferred the call to ``agent_id`` ("" if none did).
+    transferred_from: str = ""
 
 
 @dataclass

@@ -243,3 +243,30 @@ def test_a_seeded_session_or_call_with_unreadable_times_is_left_out_not_a_5xx(
     assert report(http, "cdr_1") is None
     [row] = report(http, "agent_1")
     assert row["agent_id"] == "1001"
+
+
+def test_a_call_transferred_to_another_agent_is_the_first_agents_transfer(
+    frozen: WolkvoxApp, http: httpx.Client
+) -> None:
+    login(frozen, "1001")
+    login(frozen, "1002")
+    conn_id = call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001112233").json()["data"][
+        "conn_id"
+    ]
+    frozen.fake.advance(seconds=30)
+    assert call(http, "agentbox", "transfer", agent_id="1001", customer_phone="1002").status_code == 200
+    frozen.fake.advance(seconds=60)
+    assert call(http, "agentbox", "hang", agent_id="1002").status_code == 200
+    [row] = report(http, "cdr_1")
+    assert (row["conn_id"], row["agent_id"], row["type_interaction"], row["time_seg"]) == (
+        conn_id,
+        "1001",
+        "transfer",
+        "90",
+    )
+    [transfers] = report(http, "agent_12")
+    assert (transfers["agent_id"], transfers["transfer_calls"], transfers["total_time"]) == (
+        "1001",
+        "1",
+        "00:01:30",
+    )
