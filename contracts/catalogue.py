@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ import yaml
 __all__ = [
     "DATA_DIR",
     "FORMATS",
+    "WOLKVOX_DATE",
     "BodyKind",
     "Catalogue",
     "CodeType",
@@ -107,15 +109,34 @@ class FieldFormat:
     pattern: str
     #: A value matching ``pattern`` (a field may give its own, also matching it).
     example: str
+    #: How a ``datetime`` is written in this format and read from it (strftime/strptime).
+    strftime: str
     doc: str = ""
+
+    def shaped(self, text: str) -> bool:
+        """Whether ``text`` has the format's shape: ASCII digits, as many as the example has
+        (a real date may still be wrong, such as month 13: ``parse`` says)."""
+        return len(text) == len(self.example) and text.isascii() and text.isdigit()
+
+    def parse(self, text: str) -> datetime:
+        """The naive datetime ``text`` writes; ValueError unless it is shaped and real."""
+        if not self.shaped(text):
+            raise ValueError(f"{text!r} is not {self.name}")
+        return datetime.strptime(text, self.strftime)
+
+    def render(self, moment: datetime) -> str:
+        """``moment`` written in this format (its own time zone, as it is)."""
+        return moment.strftime(self.strftime)
 
 
 #: The field formats the catalogue's ``format:`` key names (one vocabulary for every family).
+#: The client, the strategies and the fake's handlers write and read dates through them too.
 FORMATS: dict[str, FieldFormat] = {
     "YYYYmmddHHiiss": FieldFormat(
         name="YYYYmmddHHiiss",
         pattern=r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$",
         example="20260101000000",
+        strftime="%Y%m%d%H%M%S",
         doc="a date and time, year to second, in the operation's time zone",
     ),
 }
@@ -359,3 +380,7 @@ def _add_operation(
     if (op.family, op.api) in operations:
         raise ValueError(f"operation {op.family}.php?api={op.api} is defined twice")
     operations[(op.family, op.api)] = op
+
+
+#: Wolkvox's date parameters (``date_ini``, ``date_end``, recalls): ``YYYYmmddHHiiss``.
+WOLKVOX_DATE = FORMATS["YYYYmmddHHiiss"]

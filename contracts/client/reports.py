@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, load_catalogue
 from wolkvox_mock.contracts.client.results import WolkvoxResult
 from wolkvox_mock.contracts.errors import NotFoundError
 
@@ -54,11 +54,11 @@ RowT = TypeVar("RowT")
 
 def wire_date(value: DateLike) -> str:
     """``YYYYmmddHHiiss`` for a datetime; text is sent as it is."""
-    return value.strftime("%Y%m%d%H%M%S") if isinstance(value, datetime) else value
+    return WOLKVOX_DATE.render(value) if isinstance(value, datetime) else value
 
 
 def _parse(value: DateLike) -> datetime:
-    return value if isinstance(value, datetime) else datetime.strptime(value, "%Y%m%d%H%M%S")
+    return value if isinstance(value, datetime) else WOLKVOX_DATE.parse(value)
 
 
 def max_days(api: str) -> int:

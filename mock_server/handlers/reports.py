@@ -17,13 +17,12 @@ applies Wolkvox's rules on the request (docs/reports.md) and builds the rows:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HANDLERS, HandlerContext, Success
 from wolkvox_mock.handlers.fields import missing
@@ -39,7 +38,6 @@ __all__ = ["MAX_RECORDS", "REPORTS", "answer_report", "parse_date"]
 
 #: Rows one call answers at most (documented limit: 60,000 records per call).
 MAX_RECORDS = 60_000
-_DATE = re.compile(r"[0-9]{14}")
 _BUCKETS = ("0_5_seg", "6_20_seg", "21_60_seg", "61_120_seg", "greater_than_121")
 _SELECTORS = {"agent_id": "agent", "skill_id": "skill", "campaign_id": "campaign"}
 
@@ -47,10 +45,10 @@ _SELECTORS = {"agent_id": "agent", "skill_id": "skill", "campaign_id": "campaign
 def parse_date(name: str, value: str) -> datetime:
     """A ``YYYYmmddHHiiss`` parameter as a naive datetime (400 invalid_dates otherwise)."""
     text = value.strip()
-    if not _DATE.fullmatch(text):
+    if not WOLKVOX_DATE.shaped(text):
         raise _dates(f"{name} must be YYYYmmddHHiiss, e.g. 20250201000000", f"{name} is not YYYYmmddHHiiss")
     try:
-        return datetime.strptime(text, "%Y%m%d%H%M%S")
+        return WOLKVOX_DATE.parse(text)
     except ValueError:
         raise _dates(f"{name} is not a real date and time", f"{name} is not a valid date") from None
 

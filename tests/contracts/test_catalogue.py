@@ -92,3 +92,17 @@ def test_a_fields_shape_is_named_once_by_its_format() -> None:
 def test_an_unknown_format_is_refused_when_the_catalogue_loads() -> None:
     with pytest.raises(ValueError, match="unknown format 'YYYY'"):
         _field_specs({"date": {"format": "YYYY"}})
+
+
+def test_the_date_format_writes_and_reads_wolkvox_dates() -> None:
+    from datetime import datetime
+
+    from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE
+
+    moment = datetime(2026, 2, 28, 23, 59, 58)
+    assert WOLKVOX_DATE.render(moment) == "20260228235958"
+    assert WOLKVOX_DATE.parse("20260228235958") == moment
+    for bad in ("2026022823595", "2026-02-28 23", "20260230000000", "２０２６０２２８２３５９５８"):
+        with pytest.raises(ValueError):
+            WOLKVOX_DATE.parse(bad)
+    assert WOLKVOX_DATE.shaped("20261399000000") and not WOLKVOX_DATE.shaped("2026139900000x")
