@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 import yaml
 
 from wolkvox_mock.contracts import errors, load_catalogue
-from wolkvox_mock.contracts.catalogue import DATA_DIR, FORMATS, _field_specs
+from wolkvox_mock.contracts.catalogue import DATA_DIR, FORMATS, WOLKVOX_DATE, _field_specs
 from wolkvox_mock.contracts.errors import WolkvoxAPIError, error_class_for
 
 DOCUMENTED_ROWS = [
@@ -95,10 +96,6 @@ def test_an_unknown_format_is_refused_when_the_catalogue_loads() -> None:
 
 
 def test_the_date_format_writes_and_reads_wolkvox_dates() -> None:
-    from datetime import datetime
-
-    from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE
-
     moment = datetime(2026, 2, 28, 23, 59, 58)
     assert WOLKVOX_DATE.render(moment) == "20260228235958"
     assert WOLKVOX_DATE.parse("20260228235958") == moment
