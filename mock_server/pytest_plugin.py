@@ -188,7 +188,6 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
     → agents 1001, 1002) and token ``DEFAULT_TOKEN``, unless the ``wolkvox`` marker or the
     ``wolkvox_seed`` ini option says otherwise. In a test that also asks for ``wolkvox_live``,
     it is that live fake (one fake per test)."""
-    from wolkvox_mock.fake import WolkvoxFake
     from wolkvox_mock.testing.mock import WolkvoxMock
 
     if "wolkvox_live" in request.fixturenames:
@@ -196,7 +195,7 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
         yield live
         return
     options = _options(request)
-    mock = WolkvoxMock(WolkvoxFake(settings=options.build_settings()), server=options.server)
+    mock = WolkvoxMock(settings=options.build_settings(), server=options.server)
     mock.guard = _wolkvox_no_escape
     _load(mock, options)
     request.node.stash[_IN_PROCESS] = True
@@ -246,12 +245,13 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
 def wolkvox_live_server() -> Iterator[LiveServer]:
     """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
     which resets it for each test."""
-    from wolkvox_mock.app import create_app
-    from wolkvox_mock.fake import WolkvoxFake
-    from wolkvox_mock.server import LiveServer
+    from wolkvox_mock.testing.mock import WolkvoxLive
 
-    with LiveServer(create_app(fake=WolkvoxFake())) as server:
-        yield server
+    live = WolkvoxLive().start()
+    try:
+        yield live.live_server
+    finally:
+        live.stop()
 
 
 #: Why a test cannot have both an in-process ``wolkvox`` and ``wolkvox_live``.
@@ -278,10 +278,11 @@ def wolkvox_live(
     if request.node.stash.get(_IN_PROCESS, False):
         pytest.fail(TWO_FAKES, pytrace=False)
     options = _options(request)
-    fake = wolkvox_live_server.fake
-    _configure(fake.settings, options.build_settings())
-    fake.journal.resize(fake.settings.journal_size)
-    live = WolkvoxLive(wolkvox_live_server, server=options.server)
+    live = wolkvox_live_server.fake
+    if not isinstance(live, WolkvoxLive):
+        raise TypeError("wolkvox_live_server must serve a WolkvoxLive (override it with one)")
+    _configure(live.settings, options.build_settings())
+    live.journal.resize(live.settings.journal_size)
     live.guard = _wolkvox_no_escape
     _load(live, options)
     yield live

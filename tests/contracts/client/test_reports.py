@@ -105,7 +105,7 @@ def test_async_report_range_keeps_to_the_tokens_in_flight_limit(history_app: Wol
     history_app.fake.settings.concurrency_limit = 2
     history_app.fake.settings.latency = 0.05
     # A token of its own: every client of one token in a process shares its max_in_flight.
-    token = history_app.fake.add_token(SERVER)
+    token = history_app.fake.add_token(server=SERVER)
 
     async def run() -> list[int]:
         transport = httpx.ASGITransport(app=history_app)

@@ -101,7 +101,7 @@ def test_holds_from_python(live: LiveServer) -> None:
     fake = live.fake
     with fake.holding(TOKEN), ThreadPoolExecutor(1) as pool:
         pending = pool.submit(httpx.post, live.url + ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
-        assert fake.wait_held(TOKEN, 1)
+        assert fake.wait_held(1, token=TOKEN)
         assert fake.in_flight(TOKEN) == 1
         assert fake.release(TOKEN) == 1
         assert pending.result(timeout=5).status_code == 201

@@ -33,7 +33,7 @@ def report(http: httpx.Client, api: str, dates: tuple[str, str] = TODAY, **selec
 
 def login(app: WolkvoxApp, agent_id: str) -> None:
     """Log an agent in (no API does: Wolkvox agents log in from the Agent app)."""
-    app.fake.login_agent(SERVER, agent_id)
+    app.fake.login_agent(agent_id, server=SERVER)
 
 
 def agent_day(app: WolkvoxApp, http: httpx.Client) -> str:
