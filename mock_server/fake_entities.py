@@ -113,7 +113,7 @@ class EntitiesMixin(FakeCore):
         with self.lock:
             sessions = self.operation(server).sessions
             found = agent_id in sessions.sessions
-            sessions.logout(agent_id)
+            sessions.logout(agent_id, self.clock.now())
             return found
 
     def run_dialer(self, *, server: str | None = None) -> int:
