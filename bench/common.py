@@ -47,9 +47,11 @@ def token_name(index: int) -> str:
 
 def bench_state(tokens: int) -> State:
     """The demo operation (routing point 1, agents 1001/1002) with ``tokens`` benchmark tokens
-    and the held token, none of them ever short of quota."""
+    and the held token, none of them ever short of quota (neither the token's cap nor the
+    operation's pool)."""
     state = demo_state(SERVER)
     op = state.operations[SERVER]
+    op.licenses = 10**9  # the operation's daily pool (licenses x 1000), shared by every token
     for name in [*(token_name(i) for i in range(tokens)), HELD_TOKEN]:
         op.tokens[name] = Token(token=name, description="benchmark", limit=10**12)
     state.reindex()

@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app = create_app(bench_state(TOKENS), Settings())
     if args.refusal:
-        # One slot of the held token taken, as by a request in flight: every call is refused.
-        app.fake.gate.try_acquire(HELD_TOKEN, app.fake.settings.concurrency_limit)
+        # Every slot of the held token taken, as by requests in flight: every call is refused.
+        limit = app.fake.settings.concurrency_limit
+        for _ in range(limit):
+            app.fake.gate.try_acquire(HELD_TOKEN, limit)
     asyncio.run(_calls(app, 1000, args.refusal))
     profiler = Profiler(interval=0.0005, async_mode="disabled")
     profiler.start()

@@ -18,6 +18,11 @@ pin down (docs/reliability.md):
 
 A later request on a kept-alive connection that llhttp refuses gets uvicorn's 400 directly
 (the bytes of a half-read stream cannot be replayed); so does a head over the bound.
+
+One more thing, for speed: uvicorn writes an answer's status line and headers, then its body,
+in two writes, each a ``send`` system call and a TCP segment of its own. Requests see the
+connection through ``_JoinedWrites``, which holds the head until the body's write (or the
+loop's next turn, whichever comes first) and sends both at once.
 """
 
 from __future__ import annotations
@@ -39,6 +44,54 @@ MAX_HEAD_BYTES = 64 * 1024
 _LINE_OVERHEAD = 4
 # HTTP versions llhttp parses that h11 answers differently (HTTP/0.9: h11 refuses it).
 _HTTP1 = frozenset({"1.0", "1.1"})
+
+
+class _JoinedWrites:
+    """The connection's transport as uvicorn's request cycles use it: a write that starts an
+    answer (the status line and headers) is held and goes out with the next write (the body),
+    in one ``send``. A head whose body does not follow at once (a stream waiting for its first
+    event) goes out alone on the loop's next turn; closing sends what is held first, an abort
+    drops it (as the transport drops what it has not sent)."""
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        """Hold an answer's head; send anything else at once, with the head held before it."""
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.write(held + data)
+        elif data.startswith(b"HTTP/"):
+            self._held = data
+            self._loop.call_soon(self._flush)
+        else:
+            self._transport.write(data)
+
+    def _flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        """Send what is held, then close (the transport sends its buffer before the FIN)."""
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        """Close at once: nothing held or buffered is sent."""
+        self._held = None
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        # is_closing, get_extra_info, ...: the transport's own.
+        return getattr(self._transport, name)
 
 
 class _HeadTooLarge(Exception):
@@ -68,6 +121,11 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         self._in_head = True
         # Everything received until the first head is complete: what h11 is handed on a fallback.
         self._first_chunks: list[bytes] | None = []
+        self._joined: _JoinedWrites | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._joined = _JoinedWrites(transport, self.loop)
 
     def data_received(self, data: bytes) -> None:
         if self._first_chunks is not None:
@@ -119,6 +177,8 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
         # host:port is not a URL httptools parses), and then h11 should answer instead.
         super().on_headers_complete()
+        if self.cycle is not None and self._joined is not None:
+            self.cycle.transport = self._joined  # type: ignore[assignment]
         self._in_head = False
         self._raw_head_bytes = 0
         self._first_chunks = None

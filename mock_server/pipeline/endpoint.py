@@ -34,6 +34,7 @@ import logging
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers, QueryParams
@@ -41,7 +42,7 @@ from starlette.types import Receive, Scope, Send
 
 from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
-from wolkvox_mock.contracts.protocol import FAULT_HEADER, SERVER_HEADER, TOKEN_HEADER, mask_token
+from wolkvox_mock.contracts.protocol import FAULT_HEADER, SERVER_HEADER, TOKEN_HEADER
 from wolkvox_mock.faults.header import parse_fault_header
 from wolkvox_mock.faults.model import Effect, FaultError
 from wolkvox_mock.faults.transport import damage_json, reset_connection, send_truncated
@@ -57,7 +58,7 @@ from wolkvox_mock.pipeline.request import (
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state import audit, quota
-from wolkvox_mock.state.journal import JournalEntry, RawExchange
+from wolkvox_mock.state.journal import RawExchange
 from wolkvox_mock.state.models import Operation
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ class Call:
     method: str
     family: str
     api: str
-    headers: Headers
+    #: The request's headers as the server gave them (``headers`` reads them by name).
+    raw_headers: list[tuple[bytes, bytes]]
     query: QueryParams
     #: The headers of ``_HOT_HEADERS`` that the request has (lowercase names).
     hot: dict[str, str] = field(default_factory=dict)
@@ -141,6 +143,20 @@ class Call:
     admitted: bool = False
     effect: Effect | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The client's (host, port), as the server gave it.
+    client: Any = None
+    #: The fake's clock, read once at admission and shared by the quota's day, the handler
+    #: and the journal (None until then, and again after the call waited: read anew).
+    now: datetime | None = None
+    _headers: Headers | None = None
+
+    @property
+    def headers(self) -> Headers:
+        """The request's headers by name, built on first use (most calls read only the hot
+        ones, ``hot``)."""
+        if self._headers is None:
+            self._headers = Headers(raw=self.raw_headers)
+        return self._headers
 
 
 def _query_spec(spec: OperationSpec) -> OperationSpec:
@@ -225,12 +241,12 @@ class ApiEndpoint:
             method=scope["method"].upper(),
             family=scope["path_params"]["family"],
             api=query.get("api", ""),
-            headers=Headers(scope=scope),
+            raw_headers=scope["headers"],
             query=query,
             hot=_hot_headers(scope["headers"]),
             raw_query=scope.get("query_string", b""),
+            client=scope.get("client"),
         )
-        call.extra["client"] = scope.get("client")
         call.route = self._route(call.family, call.api)
         status, hint, journaled = 0, None, False
         try:
@@ -317,6 +333,7 @@ class ApiEndpoint:
         waits = self._waits(call)
         if waits is not None:
             await self._in_flight(call, receive, *waits)
+            call.now = None  # time went by: the handler and the journal read the clock anew
         self._inject(call)
         if call.body_too_large:
             raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
@@ -401,7 +418,8 @@ class ApiEndpoint:
         assert op is not None
         from_header = self._header_effect(call)
         record = op.tokens[call.token]
-        today = fake.clock.today(op.timezone)
+        call.now = fake.clock.now()
+        today = fake.clock.today(op.timezone, call.now)
         if spec.counts_quota and quota.exhausted(op, record, today):
             raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
         limit = fake.settings.concurrency_limit
@@ -472,12 +490,14 @@ class ApiEndpoint:
             payload = coerce_fields(spec, fields)
         if route.query_spec is not None:
             payload.update(coerce_fields(route.query_spec, dict(call.query)))
+        if call.now is None:
+            call.now = self.fake.clock.now()
         ctx = HandlerContext(
             state=self.fake.state,
             spec=spec,
             op=call.op,
             token=call.token,
-            now=self.fake.clock.now(),
+            now=call.now,
             payload=payload,
             query=call.query,
             files=files,
@@ -489,7 +509,7 @@ class ApiEndpoint:
 
     def _audit(self, call: Call, ctx: HandlerContext) -> None:
         """Log a successful call in its operation's audit trail (information.php?api=audit_log)."""
-        client = call.extra.get("client")
+        client = call.client
         ip = str(client[0]) if client else ""
         user = ctx.op.tokens[ctx.token].description if ctx.token in ctx.op.tokens else ""
         audit.record_call(ctx.op, now=ctx.now, ip=ip, user=user, family=call.family, api=call.api)
@@ -505,27 +525,28 @@ class ApiEndpoint:
     ) -> bool:
         """Record the call, and its whole exchange, in the journal; True, so callers can note
         that it is done."""
-        # References only (the inspector masks and decodes when it is asked for one).
+        # References only (the inspector masks and decodes when it is asked for one), and the
+        # entry's fields as they are: the journal formats them when the entry is first read.
         exchange: RawExchange = (
             call.raw_query,
-            call.headers.raw,
+            call.raw_headers,
             call.body,
             None if answer is None else answer[1],
             b"" if answer is None else answer[2],
         )
-        self.fake.journal.append(
-            JournalEntry(
-                time=self.fake.clock.now().isoformat(),
-                method=call.method,
-                path=call.route.path if call.route is not None else f"/api/v2/{call.family}.php",
-                api=call.api,
-                server=call.server,
-                token=mask_token(call.token) if call.token else "",
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                error=error if isinstance(error, str) else None,
-                hint=hint,
-                fault=call.effect.describe() if call.effect else None,
+        self.fake.journal.record(
+            (
+                call.now or self.fake.clock.now(),
+                call.method,
+                call.route.path if call.route is not None else f"/api/v2/{call.family}.php",
+                call.api,
+                call.server,
+                call.token,
+                status,
+                time.perf_counter() - started,
+                error if isinstance(error, str) else None,
+                hint,
+                call.effect.describe() if call.effect else None,
             ),
             exchange,
         )

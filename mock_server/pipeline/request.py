@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -85,9 +86,48 @@ def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
     return value
 
 
+# What _fast_json returns when the stdlib must read the body.
+_SLOW = object()
+# An integer needs 19 digits at least to be past 64 bits: the digits a body holds in all.
+_DIGITS = b"0123456789"
+_LONG_INT_DIGITS = 19
+
+
+def _has_float(value: Any) -> bool:
+    if type(value) is float:
+        return True
+    if type(value) is dict:
+        return any(_has_float(v) for v in value.values())
+    if type(value) is list:
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def _fast_json(raw: bytes) -> Any:
+    """The body as ``json.loads`` reads it, by orjson (about five times faster), or
+    ``_SLOW`` where orjson refuses it or would read it otherwise: orjson refuses what the
+    stdlib accepts beyond strict JSON (NaN, 1e400, lone surrogates: the stdlib answers
+    those) and reads integers past 64 bits as floats (checked only for bodies with enough
+    digits to hold one)."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _SLOW
+    if len(raw) - len(raw.translate(None, _DIGITS)) < _LONG_INT_DIGITS:
+        return value
+    try:
+        return _SLOW if _has_float(value) else value
+    except RecursionError:  # orjson reads 1,024 levels; the stdlib decides past its own limit
+        return _SLOW
+
+
 def _parse_json(raw: bytes, content_type: str, wanted: str) -> Any:
     if not raw.strip():
         raise _params_error(f"the body is empty; send {wanted}")
+    value = _fast_json(raw)
+    if value is not _SLOW:
+        return value
+    # The stdlib, for its exact reading and its error messages (the hint quotes them).
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

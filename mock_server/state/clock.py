@@ -18,59 +18,62 @@ class Clock:
 
     def __init__(self, frozen_at: datetime | None = None) -> None:
         self._lock = threading.Lock()
-        self._frozen: datetime | None = None
-        self._offset = timedelta(0)
+        # (frozen at, offset): one attribute, replaced whole under the lock by every change,
+        # so that ``now`` (read on every call) reads a consistent pair without taking it.
+        # The offset is None when there is none (adding timedelta(0) has a cost too).
+        self._state: tuple[datetime | None, timedelta | None] = (None, None)
         if frozen_at is not None:
             self.freeze(frozen_at)
 
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
-        with self._lock:
-            if self._frozen is not None:
-                return self._frozen
-            return datetime.now(UTC) + self._offset
+        frozen, offset = self._state
+        if frozen is not None:
+            return frozen
+        return datetime.now(UTC) if offset is None else datetime.now(UTC) + offset
 
-    def today(self, timezone: str) -> date:
-        """Today's date in ``timezone`` (e.g. ``America/Bogota``): the quota's day."""
-        return _day_in(timezone, self.now())
+    def today(self, timezone: str, at: datetime | None = None) -> date:
+        """Today's date in ``timezone`` (e.g. ``America/Bogota``): the quota's day; ``at``: a
+        time already read from this clock (the caller's ``now``), instead of reading it again."""
+        return _day_in(timezone, self.now() if at is None else at)
 
     @property
     def frozen(self) -> bool:
         """Whether the clock is frozen."""
-        return self._frozen is not None
+        return self._state[0] is not None
 
     def freeze(self, at: datetime | None = None) -> datetime:
         """Stop the clock at ``at`` (default: now). Naive times are read as UTC."""
         at = _aware(at) if at is not None else self.now()
         with self._lock:
-            self._frozen = at
+            self._state = (at, self._state[1])
         return at
 
     def set(self, at: datetime) -> datetime:
         """Jump to ``at``; a frozen clock stays frozen, a running one keeps running from there."""
         at = _aware(at)
         with self._lock:
-            if self._frozen is not None:
-                self._frozen = at
+            if self._state[0] is not None:
+                self._state = (at, self._state[1])
             else:
-                self._offset = at - datetime.now(UTC)
+                self._state = (None, at - datetime.now(UTC))
         return at
 
     def advance(self, seconds: float = 0.0, **delta: float) -> datetime:
         """Move the clock forward by ``seconds`` (and/or ``timedelta`` keyword arguments)."""
         step = timedelta(seconds=seconds, **delta)
         with self._lock:
-            if self._frozen is not None:
-                self._frozen += step
+            frozen, offset = self._state
+            if frozen is not None:
+                self._state = (frozen + step, offset)
             else:
-                self._offset += step
+                self._state = (None, (offset or timedelta(0)) + step)
         return self.now()
 
     def unfreeze(self) -> None:
         """Back to real time, with no offset."""
         with self._lock:
-            self._frozen = None
-            self._offset = timedelta(0)
+            self._state = (None, None)
 
 
 # Every admitted call asks which day it is in its operation's time zone. The answer is the

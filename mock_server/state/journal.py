@@ -13,11 +13,20 @@ import threading
 from bisect import bisect_left
 from collections import deque
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from wolkvox_mock.contracts.protocol import ADMIN_HEADER, TOKEN_HEADER, mask_token
 
-__all__ = ["BODY_KEPT", "EXCHANGES_KEPT", "Exchange", "Journal", "JournalEntry", "RawExchange"]
+__all__ = [
+    "BODY_KEPT",
+    "EXCHANGES_KEPT",
+    "Exchange",
+    "Journal",
+    "JournalEntry",
+    "PendingEntry",
+    "RawExchange",
+]
 
 #: How many of the newest entries keep their whole exchange (headers and bodies).
 EXCHANGES_KEPT = 1000
@@ -31,6 +40,10 @@ RawHeaders = list[tuple[bytes, bytes]]
 #: What the request path hands the journal: query, headers, body, answer headers (None when no
 #: answer was sent) and answer body, as they are (a tuple: the cheapest thing to make per call).
 RawExchange = tuple[bytes, RawHeaders, bytes, RawHeaders | None, bytes]
+#: What the request path hands ``Journal.record``: an entry's fields as they are at hand, the
+#: formatting left to the reader (most entries are never read): time (a datetime), method,
+#: path, api, server, token (unmasked), status, duration in seconds, error, hint, fault.
+PendingEntry = tuple[datetime, str, str, str, str, str, int, float, str | None, str | None, str | None]
 # Kept per entry: seq, query, headers, body (cut), body size, answer headers, answer body (cut), size.
 _Kept = tuple[int, bytes, RawHeaders, bytes, int, RawHeaders | None, bytes, int]
 
@@ -139,6 +152,24 @@ def _headers(raw: RawHeaders) -> list[list[str]]:
     return out
 
 
+def _settle(pending: PendingEntry) -> JournalEntry:
+    time, method, path, api, server, token, status, seconds, error, hint, fault = pending
+    masked = mask_token(token) if token else ""
+    return JournalEntry(
+        time.isoformat(),
+        method,
+        path,
+        api,
+        server,
+        masked,
+        status,
+        round(seconds * 1000, 3),
+        error,
+        hint,
+        fault,
+    )
+
+
 def _seq_of(kept: _Kept) -> int:
     return kept[0]
 
@@ -148,7 +179,14 @@ class Journal:
 
     def __init__(self, maxlen: int = 10_000) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
+        # The newest ``_unsettled`` entries are still PendingEntry tuples (``record``): a
+        # frozen dataclass and an ISO time cost more than the rest of journaling, so readers
+        # build them, once, when they first read them (``_settled``).
+        self._entries: deque[JournalEntry | PendingEntry] = deque(maxlen=maxlen)
+        self._unsettled = 0
+        # A subclass that overrides ``append`` (serve --verbose logs each entry) gets every
+        # recorded entry through it, built at once.
+        self._append_overridden = type(self).append is not Journal.append
         # Oldest first, seqs increasing: the deque drops the oldest by itself, and a lookup (a
         # click in the inspector) bisects it.
         self._exchanges: deque[_Kept] = deque(maxlen=EXCHANGES_KEPT)
@@ -162,16 +200,41 @@ class Journal:
     def append(self, entry: JournalEntry, exchange: RawExchange | None = None) -> None:
         """Add an entry (and its whole exchange), dropping the oldest when full."""
         with self._lock:
-            self._entries.append(entry)
+            self._settled().append(entry)
             self.total += 1
             self.last_seq += 1
             if exchange is not None:
                 self._exchanges.append(_keep(self.last_seq, exchange))
 
+    def record(self, pending: PendingEntry, exchange: RawExchange | None = None) -> None:
+        """``append`` for the request path: the entry is built when it is first read."""
+        if self._append_overridden:
+            self.append(_settle(pending), exchange)
+            return
+        with self._lock:
+            entries = self._entries
+            entries.append(pending)
+            if self._unsettled < len(entries):
+                self._unsettled += 1
+            self.total += 1
+            self.last_seq += 1
+            if exchange is not None:
+                self._exchanges.append(_keep(self.last_seq, exchange))
+
+    def _settled(self) -> deque[JournalEntry]:
+        # Under the lock: build the pending entries (always the newest ones), in place.
+        entries = self._entries
+        if self._unsettled:
+            size = len(entries)
+            for index in range(size - self._unsettled, size):
+                entries[index] = _settle(entries[index])  # type: ignore[arg-type]
+            self._unsettled = 0
+        return entries  # type: ignore[return-value]
+
     def entries(self) -> list[JournalEntry]:
         """A snapshot of the entries kept, oldest first."""
         with self._lock:
-            return list(self._entries)
+            return list(self._settled())
 
     def since(self, seq: int, limit: int) -> tuple[int, int, list[tuple[int, JournalEntry]], int]:
         """Entries after ``seq``, oldest first, at most the newest ``limit`` of them.
@@ -180,7 +243,7 @@ class Journal:
         counts newer entries left out by ``limit`` or already dropped from the journal.
         """
         with self._lock:
-            entries, last = self._entries, self.last_seq
+            entries, last = self._settled(), self.last_seq
             new = max(0, min(last - seq, len(entries)))
             dropped = max(0, last - seq - len(entries))
             taken = min(new, limit)
@@ -191,8 +254,9 @@ class Journal:
     def find(self, seq: int) -> tuple[JournalEntry | None, Exchange | None]:
         """The entry ``seq`` and its exchange, each None when no longer kept."""
         with self._lock:
-            index = len(self._entries) - 1 - (self.last_seq - seq)
-            entry = self._entries[index] if 0 <= index < len(self._entries) and seq > 0 else None
+            entries = self._settled()
+            index = len(entries) - 1 - (self.last_seq - seq)
+            entry = entries[index] if 0 <= index < len(entries) and seq > 0 else None
             if entry is None:
                 return None, None
             kept = self._exchanges
@@ -213,7 +277,7 @@ class Journal:
     def resize(self, maxlen: int) -> None:
         """Keep at most ``maxlen`` entries from now on (the newest ones survive)."""
         with self._lock:
-            self._entries = deque(self._entries, maxlen=maxlen)
+            self._entries = deque(self._settled(), maxlen=maxlen)
             oldest = self.last_seq - len(self._entries)
             kept = (k for k in self._exchanges if k[0] > oldest)
             self._exchanges = deque(kept, maxlen=EXCHANGES_KEPT)
@@ -222,6 +286,7 @@ class Journal:
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
+            self._unsettled = 0
             self._exchanges.clear()
             self.total = 0
             self.generation += 1

@@ -153,4 +153,17 @@ def test_the_peers_seed_admits_the_rigs_token_for_longer_than_any_run() -> None:
     op, token = state.find_token("bench-token") or (None, None)
     assert op is not None and token is not None
     assert op.token_limit(token) >= 10**9  # a 30 s run at 100,000 req/s stays far below it
+    assert op.licenses * 1000 >= 10**9  # and so does the operation's pool, shared by its tokens
     assert op.routing_points["1"].interaction_active and op.candidates(op.routing_points["1"])
+
+
+def test_the_bench_state_admits_more_calls_than_the_memory_benchmark_makes() -> None:
+    from datetime import date
+
+    from bench.common import bench_state, token_name
+    from wolkvox_mock.state import quota
+
+    state = bench_state(2)
+    op = state.operations["0001"]
+    op.usage_day, op.usage_count = date(2026, 1, 1).isoformat(), 10**6  # the pool well used
+    assert not quota.exhausted(op, op.tokens[token_name(0)], date(2026, 1, 1))

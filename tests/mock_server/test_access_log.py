@@ -65,3 +65,69 @@ def test_lines_logged_off_the_loop_are_flushed_at_once() -> None:
     stream = _Stream()
     BatchedStreamHandler(stream).handle(_record())
     assert stream.flushes == 1
+
+
+def _serve_like_logger(name: str) -> tuple[logging.Logger, _Stream]:
+    # What serve's logging config and tune_access_logger make of uvicorn.access.
+    from wolkvox_mock.access_log import _MASK, _AccessInfo
+
+    stream = _Stream()
+    handler = BatchedStreamHandler(stream)
+    handler.setFormatter(AccessFormatter())
+    logger = logging.Logger(name, logging.INFO)
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.addFilter(_MASK)
+    logger.info = _AccessInfo(logger)  # type: ignore[method-assign]
+    return logger, stream
+
+
+def _log_lines(logger: logging.Logger, paths: list[str]) -> None:
+    for path in paths:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:50000", "POST", path, "1.1", 201)
+
+
+PATHS = [
+    "/api/v2/configuration.php?api=add_interaction",
+    "/__wolkvox_mock__/holds/7465737430303030303030303030",
+    "/__wolkvox_mock__/requests?token=7465737430303030303030303030",
+]
+
+
+def test_the_direct_line_is_the_line_logging_writes() -> None:
+    direct, direct_stream = _serve_like_logger("test.access.direct")
+
+    def no_record(*args: object, **kwargs: object) -> logging.LogRecord:
+        raise AssertionError("the direct way makes no LogRecord")
+
+    direct.makeRecord = no_record  # type: ignore[method-assign]
+    _log_lines(direct, PATHS)
+    usual, usual_stream = _serve_like_logger("test.access.usual")
+    usual.addFilter(lambda record: True)  # another filter: logging's usual way
+    _log_lines(usual, PATHS)
+    assert direct_stream.getvalue() == usual_stream.getvalue()
+    assert (
+        direct_stream.getvalue().count("\n") == 3
+        and "7465737430303030303030303030" not in direct_stream.getvalue()
+    )
+
+
+def test_a_handler_attached_to_the_logger_receives_every_record() -> None:
+    logger, stream = _serve_like_logger("test.access.attached")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger.addHandler(Keep())
+    _log_lines(logger, PATHS[:1])
+    assert len(records) == 1 and records[0].getMessage().endswith(" 201")
+    assert stream.getvalue().count("\n") == 1
+
+
+def test_a_raised_level_silences_the_direct_line() -> None:
+    logger, stream = _serve_like_logger("test.access.quiet")
+    logger.setLevel(logging.WARNING)
+    _log_lines(logger, PATHS[:1])
+    assert stream.getvalue() == ""
