@@ -26,6 +26,7 @@ from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindo
 from wolkvox_mock.state.models import Agent, Interaction, Operation, RoutingPoint, Skill, State, Token
 from wolkvox_mock.state.seed import load_seed, state_from_seed
 from wolkvox_mock.state.sessions import AgentSession
+from wolkvox_mock.store import MemoryStore, Store
 
 __all__ = ["WolkvoxFake"]
 
@@ -37,7 +38,12 @@ class WolkvoxFake:
     """
 
     def __init__(
-        self, state: State | None = None, settings: Settings | None = None, clock: Clock | None = None
+        self,
+        state: State | None = None,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        *,
+        store: Store | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock = clock or Clock()
@@ -49,6 +55,9 @@ class WolkvoxFake:
         #: Held while the state changes; the server's handlers and test threads share it.
         self.lock = threading.RLock()
         self._baseline = self.state.export()
+        #: Where the shared parts live (wolkvox_mock.store): memory, or Redis for many processes.
+        self.store = store or MemoryStore()
+        self.store.attach(self)
 
     # -- whole state -----------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ RANKS = {
     "wolkvox_mock.state": 11,
     "wolkvox_mock.faults": 12,
     "wolkvox_mock.handlers": 13,
+    # Below the fake, beside the handlers (it uses state and faults, never the handlers).
+    "wolkvox_mock.store": 13,
     "wolkvox_mock.fake": 14,
     "wolkvox_mock.pipeline": 15,
     "wolkvox_mock.control": 16,

@@ -1,0 +1,305 @@
+"""``RedisStore``: several fake processes acting as one Wolkvox (docs/store.md).
+
+What lives where:
+
+- the token gate (slots with a lease, holds, peaks) and the day counters of the quota:
+  ``wolkvox_mock.store.gate``, admitted by one Lua script;
+- the journal: ``wolkvox_mock.store.journal``;
+- everything else (the state with its operations, tokens, agents, round-robin positions,
+  campaigns, sessions and interactions; the seed ``reset`` returns to; faults; maintenance
+  windows; the clock): *parts*, each a JSON text in its own key with a version. Each process
+  keeps a replica; the fake's lock (``SharedLock``) reloads the parts whose version moved and
+  writes back the ones it changed, under a Redis lock (``SET NX PX``, freed by
+  compare-and-delete). A call reloads what moved before it is checked (one ``HGETALL``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+
+from wolkvox_mock.state.models import Operation, Token
+from wolkvox_mock.store import scripts
+from wolkvox_mock.store.base import DEFAULT_LEASE, Store, StoreUnavailable
+from wolkvox_mock.store.codec import PARTS, dump_part, load_part
+from wolkvox_mock.store.connection import Connection
+from wolkvox_mock.store.gate import RedisGate
+from wolkvox_mock.store.journal import RedisJournal
+from wolkvox_mock.store.shared import SharedClock, SharedFaultSet, SharedLock, SharedMaintenance
+
+if TYPE_CHECKING:
+    from wolkvox_mock.fake import WolkvoxFake
+
+__all__ = ["KEY_PREFIX", "RedisStore"]
+
+log = logging.getLogger("wolkvox_mock")
+
+#: Every key of a store starts with this (one fake per Redis database).
+KEY_PREFIX = "wolkvox-mock:"
+#: Milliseconds the state lock lives if its holder dies while holding it.
+_LOCK_MS = 5000
+#: Seconds a process waits for the state lock before answering 503.
+_LOCK_WAIT = 6.0
+
+
+class RedisStore(Store):
+    """The fake's shared parts in one Redis database (see the module's docstring)."""
+
+    shared = True
+
+    def __init__(
+        self, url: str, *, lease: float = DEFAULT_LEASE, reseed: bool = False, timeout: float = 1.0
+    ) -> None:
+        if lease <= 0:
+            raise ValueError("the lease must be a positive number of seconds")
+        self.url = url
+        self.lease = lease
+        self.reseed = reseed
+        self.conn = Connection(url, timeout)
+        self.process_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.scripts: dict[str, Any] = {
+            name.lower(): self.conn.client.register_script(getattr(scripts, name)) for name in scripts.__all__
+        }
+        self._fake: WolkvoxFake | None = None
+        self._versions: dict[str, int] = {}
+        self._texts: dict[str, str] = {}
+        self._baseline: object = None
+        self._pulled: dict[str, int] = {}
+        self.lock = SharedLock(self)
+        self.gate: RedisGate | None = None
+
+    # -- keys and small counters -----------------------------------------------------------
+
+    def key(self, *parts: str) -> str:
+        """The Redis key of ``parts`` (``key("slots", token)``)."""
+        return KEY_PREFIX + ":".join(parts)
+
+    def counter(self, name: str) -> int:
+        """A shared counter's value."""
+        key = self.key("counter", name)
+        return int(self.conn.run(lambda r: r.get(key)) or 0)
+
+    def add_counter(self, name: str, step: int) -> int:
+        """Add ``step`` to a shared counter; its new value."""
+        key = self.key("counter", name)
+        return int(self.conn.run(lambda r: r.incrby(key, step)))
+
+    def describe(self) -> str:
+        """The store's URL, without its password, and its lease."""
+        return f"{self.conn.safe_url} (lease {self.lease:g} s)"
+
+    def ping(self) -> None:
+        """Check that Redis answers (``StoreUnavailable`` when it does not)."""
+        self.conn.run(lambda r: r.ping())
+
+    # -- binding to a fake -----------------------------------------------------------------
+
+    def attach(self, fake: WolkvoxFake) -> None:
+        """Share ``fake``'s parts: load them from Redis when it holds a fake already (a
+        restart keeps the state), else (or with ``reseed``) write ``fake``'s there."""
+        self._fake = fake
+        self.gate = RedisGate(self)
+        fake.gate = self.gate
+        fake.journal = RedisJournal(self, fake.settings.journal_size)
+        fake.faults = SharedFaultSet(self)
+        fake.maintenance = SharedMaintenance(self)
+        fake.clock = SharedClock(self, fake.clock)
+        fake.lock = self.lock  # type: ignore[assignment]  # a SharedLock is used as the RLock was
+        self.ping()
+        mine = {part: dump_part(fake, part) for part in PARTS}
+        with self.lock:
+            if self.reseed or "state" not in self._versions:
+                self._texts = {}  # write every part on the way out
+                for part, text in mine.items():
+                    load_part(fake, part, text)
+                self._baseline = None
+            self.reseed = False
+
+    def close(self) -> None:
+        """Stop renewing leases and close the connections."""
+        if self.gate is not None:
+            self.gate.stop()
+        self.conn.close()
+
+    # -- the lock and the parts (SharedLock calls these) -----------------------------------
+
+    def lock_and_load(self) -> str:
+        """Take the Redis lock, reload the parts that moved; the lock's owner value."""
+        owner = f"{self.process_id}:{threading.get_ident()}:{secrets.token_hex(4)}"
+        keys = [self.key("lock"), self.key("versions")]
+        deadline = time.monotonic() + _LOCK_WAIT
+        while True:
+            found = self.conn.run(lambda r: self.scripts["acquire"](keys=keys, args=[owner, _LOCK_MS], client=r))
+            if found is not None:
+                break
+            if time.monotonic() > deadline:
+                raise StoreUnavailable("its state lock stayed taken (another process holds it)")
+            time.sleep(0.0005)
+        try:
+            self._load(_versions(found))
+            self._pull_usage()
+        except BaseException:
+            self._unlock(owner)
+            raise
+        return owner
+
+    def save_and_unlock(self, owner: str) -> None:
+        """Write back the parts this process changed (bumping their versions), unlock."""
+        fake = self._fake
+        assert fake is not None
+        try:
+            self._push_usage()
+        except BaseException:
+            self._forget()
+            self._unlock(owner)
+            raise
+        changed: list[tuple[str, str]] = []
+        for part in PARTS:
+            if part == "baseline" and fake._baseline is self._baseline and "baseline" in self._texts:
+                continue  # the baseline is replaced, never changed in place: same object, same text
+            text = dump_part(fake, part)
+            if self._texts.get(part) != text:
+                changed.append((part, text))
+        if not changed:
+            self._unlock(owner)
+            return
+        keys = [self.key("lock"), self.key("versions"), *(self.key("part", p) for p, _ in changed)]
+        args = [owner, *(x for pair in changed for x in pair)]
+        try:
+            result = self.conn.run(lambda r: self.scripts["save"](keys=keys, args=args, client=r))
+        except StoreUnavailable:
+            self._forget()
+            raise
+        if result == -1:
+            self._forget()
+            raise StoreUnavailable("the state lock expired before the change was written")
+        for part, text in changed:
+            self._texts[part] = text
+        self._baseline = fake._baseline
+        versions = _versions(result)
+        for part, _ in changed:
+            self._versions[part] = versions.get(part, 0)
+
+    def refresh(self) -> None:
+        """Reload the parts another process changed (without the Redis lock)."""
+        found = self.conn.run(lambda r: r.hgetall(self.key("versions")))
+        versions = _versions(found)
+        if all(self._versions.get(p) == v for p, v in versions.items()):
+            return
+        with self.lock.local:
+            self._load(versions)
+
+    def _load(self, versions: dict[str, int]) -> None:
+        fake = self._fake
+        assert fake is not None
+        moved = [p for p in PARTS if p in versions and self._versions.get(p) != versions[p]]
+        if not moved:
+            return
+        keys = [self.key("part", p) for p in moved]
+        texts = self.conn.run(lambda r: r.mget(keys))
+        for part, raw in zip(moved, texts, strict=True):
+            if raw is None:
+                continue
+            text = raw.decode()
+            load_part(fake, part, text)
+            self._texts[part] = text
+            self._versions[part] = versions[part]
+        self._baseline = fake._baseline
+
+    def _forget(self) -> None:
+        # A change that was not written must not survive in the replica: reload everything.
+        self._versions.clear()
+        self._texts.clear()
+
+    def _unlock(self, owner: str) -> None:
+        key = self.key("lock")
+        try:
+            self.conn.run(lambda r: self.scripts["unlock"](keys=[key], args=[owner], client=r))
+        except StoreUnavailable:
+            pass  # it expires by itself
+
+    # -- the quota's day counters ----------------------------------------------------------
+
+    def _usage_fields(self) -> list[tuple[str, Any, str]]:
+        """(Redis key, object with usage_day/usage_count, day) of every token and pool today."""
+        fake = self._fake
+        assert fake is not None
+        found: list[tuple[str, Any, str]] = []
+        for op in fake.state.operations.values():
+            day = fake.clock.today(op.timezone)
+            for token in op.tokens.values():
+                token_key, pool_key = self.quota_keys(op.server, token.token, day)
+                found.append((token_key, token, day.isoformat()))
+            found.append((self.quota_keys(op.server, "", day)[1], op, day.isoformat()))
+        return found
+
+    def _pull_usage(self) -> None:
+        """Today's counters from Redis into the replica (what token_info and
+        ``fake.token_usage`` read): Redis's are the ones admission counts in."""
+        fields = self._usage_fields()
+        if not fields:
+            self._pulled = {}
+            return
+        raw = self.conn.run(lambda r: r.mget([key for key, _, _ in fields]))
+        self._pulled = {}
+        for (key, holder, day), value in zip(fields, raw, strict=True):
+            count = int(value or 0)
+            holder.usage_day, holder.usage_count = day, count
+            self._pulled[key] = count
+
+    def _push_usage(self) -> None:
+        """Counters the replica changed under the lock (a test setting a token's use) go to
+        Redis, so that admission counts from there."""
+        from wolkvox_mock.store.gate import DAY_TTL
+
+        pulled = self._pulled
+        changes = {}
+        for key, holder, day in self._usage_fields():
+            count = holder.usage_count if holder.usage_day == day else 0
+            if key in pulled and pulled[key] != count or key not in pulled and count:
+                changes[key] = count
+        if changes:
+
+            def write(r: Any) -> Any:
+                pipe = r.pipeline(transaction=True)
+                for key, count in changes.items():
+                    pipe.set(key, count, ex=DAY_TTL)
+                return pipe.execute()
+
+            self.conn.run(write)
+
+    def quota_keys(self, server: str, token: str, day: date) -> tuple[str, str]:
+        """The day counters of ``token`` and of ``server``'s pool on ``day``."""
+        stamp = day.isoformat()
+        return self.key("quota", server, stamp, "token", token), self.key("quota", server, stamp, "pool")
+
+    def uses(self, op: Operation, token: Token, day: date) -> tuple[int, int]:
+        """Calls of ``token`` and of ``op``'s pool counted on ``day``."""
+        keys = self.quota_keys(op.server, token.token, day)
+        raw = self.conn.run(lambda r: r.mget(list(keys)))
+        return int(raw[0] or 0), int(raw[1] or 0)
+
+    def pool_uses(self, op: Operation, day: date) -> int:
+        """Calls of ``op``'s pool counted on ``day``."""
+        key = self.quota_keys(op.server, "", day)[1]
+        return int(self.conn.run(lambda r: r.get(key)) or 0)
+
+    def uncount(self, keys: tuple[str, str]) -> None:
+        """Take back one counted call."""
+        self.conn.run(lambda r: self.scripts["uncount"](keys=list(keys), client=r))
+
+
+def _versions(raw: Any) -> dict[str, int]:
+    # HGETALL through Lua is a flat list [k1, v1, ...]; through redis-py a dict.
+    if isinstance(raw, dict):
+        items = list(raw.items())
+    else:
+        items = list(zip(raw[::2], raw[1::2], strict=True))
+    return {(k.decode() if isinstance(k, bytes) else str(k)): int(v) for k, v in items}
+

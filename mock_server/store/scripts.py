@@ -1,0 +1,108 @@
+"""The Lua scripts that make each shared step one atomic round trip.
+
+Times come from Redis (``TIME``), so processes on machines whose clocks differ agree on when a
+lease ends.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ACQUIRE", "ADMIT", "IN_FLIGHT", "JOURNAL", "RENEW", "SAVE", "UNCOUNT", "UNLOCK"]
+
+_NOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
+#: KEYS: slots (zset of the token), token's day counter, pool's day counter, held set, peaks.
+#: ARGV: slot id, lease ms, in-flight limit, check quota (0/1), count (0/1), token cap (-1:
+#: none), pool cap (-1: none), day counters' ttl (s), token.
+#: Returns {0} quota used up, {1, n} busy, {2, held, token uses, pool uses} admitted.
+#: The order is the in-memory pipeline's: quota first, then the gate.
+ADMIT = (
+    _NOW
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if ARGV[4] == '1' then
+  local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+  local pool = tonumber(redis.call('GET', KEYS[3]) or '0')
+  local tcap, pcap = tonumber(ARGV[6]), tonumber(ARGV[7])
+  if (tcap >= 0 and used >= tcap) or (pcap >= 0 and pool >= pcap) then return {0} end
+end
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[3]) then return {1, n} end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+local peak = tonumber(redis.call('HGET', KEYS[5], ARGV[9]) or '0')
+if n + 1 > peak then redis.call('HSET', KEYS[5], ARGV[9], n + 1) end
+local tu, pu = 0, 0
+if ARGV[5] == '1' then
+  tu = redis.call('INCR', KEYS[2]); redis.call('EXPIRE', KEYS[2], ARGV[8])
+  pu = redis.call('INCR', KEYS[3]); redis.call('EXPIRE', KEYS[3], ARGV[8])
+end
+return {2, redis.call('SISMEMBER', KEYS[4], ARGV[9]), tu, pu}
+"""
+)
+
+#: KEYS: token's day counter, pool's day counter. Takes back one counted call (an injected
+#: error Wolkvox gives before counting, picked after admission).
+UNCOUNT = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 1
+"""
+
+#: KEYS: slots of one token. ARGV: lease ms, then slot ids. Pushes their ends forward
+#: (``XX``: a slot already released is not brought back).
+RENEW = (
+    _NOW
+    + """
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+return 1
+"""
+)
+
+#: KEYS: slots of one token. Drops expired slots, returns how many are in flight.
+IN_FLIGHT = (
+    _NOW
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZCARD', KEYS[1])
+"""
+)
+
+#: KEYS: lock, versions. ARGV: owner, lock ms. The versions of every part when the lock was
+#: taken, nil when another owner holds it.
+ACQUIRE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('HGETALL', KEYS[2])
+end
+return false
+"""
+
+#: KEYS: lock, versions, then one key per part saved. ARGV: owner, then (part name, value)
+#: pairs. Writes the parts and bumps their versions only while ``owner`` holds the lock, then
+#: unlocks. Returns -1 when the lock was lost (nothing written), else the versions.
+SAVE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+for i = 2, #ARGV, 2 do
+  redis.call('SET', KEYS[2 + i / 2], ARGV[i + 1])
+  redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+end
+redis.call('DEL', KEYS[1])
+return redis.call('HGETALL', KEYS[2])
+"""
+
+#: KEYS: lock. ARGV: owner. Compare-and-delete: never frees a lock another owner took.
+UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+#: KEYS: journal list, seq counter, total counter. ARGV: entry as JSON text, most entries kept.
+#: Numbers the entry and appends it in one step, so the list stays in ``seq`` order.
+JOURNAL = """
+local seq = redis.call('INCR', KEYS[2])
+redis.call('RPUSH', KEYS[1], '[' .. seq .. ',' .. ARGV[1] .. ']')
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('INCR', KEYS[3])
+return seq
+"""
