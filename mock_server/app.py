@@ -12,7 +12,6 @@ from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.control.app import PREFIX, create_control_app
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.pipeline.endpoint import ApiEndpoint
-from wolkvox_mock.pipeline.shared import SharedApiEndpoint
 from wolkvox_mock.pipeline.response import render
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state.clock import Clock
@@ -85,7 +84,13 @@ def create_app(
     empty. ``app.fake`` drives it from Python.
     """
     fake = fake or WolkvoxFake(state, settings, clock)
-    api = SharedApiEndpoint(fake) if fake.store.shared else ApiEndpoint(fake)
+    if fake.store.shared:
+        # Imported only then: the shared pipeline needs redis-py, an optional dependency.
+        from wolkvox_mock.pipeline.shared import SharedApiEndpoint
+
+        api: ApiEndpoint = SharedApiEndpoint(fake)
+    else:
+        api = ApiEndpoint(fake)
     routes = [
         Route("/api/v2/{family}.php", api),
         # The control plane, before the catch-all (wolkvox_mock.control.app says who may use it).

@@ -48,6 +48,7 @@ RANKS = {
     "wolkvox_mock.access_log": 18,
     "wolkvox_mock.testing": 19,
     "wolkvox_mock.serving": 19,
+    "wolkvox_mock.workers": 19,
     "wolkvox_mock.pytest_plugin": 20,
     "wolkvox_mock.cli": 20,
     "wolkvox_mock.__main__": 21,

@@ -12,7 +12,7 @@ the same order, with the same answers as ``ApiEndpoint``; what differs is where 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import Receive
 
@@ -21,7 +21,9 @@ from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.handlers import Success, UploadedFile
 from wolkvox_mock.pipeline.endpoint import UNCOUNTED_ERRORS, ApiEndpoint, Call
-from wolkvox_mock.store.redis_store import RedisStore
+
+if TYPE_CHECKING:
+    from wolkvox_mock.store.redis_store import RedisStore
 
 __all__ = ["SharedApiEndpoint"]
 
@@ -31,8 +33,8 @@ class SharedApiEndpoint(ApiEndpoint):
 
     def __init__(self, fake: WolkvoxFake) -> None:
         super().__init__(fake)
-        store = fake.store
-        assert isinstance(store, RedisStore) and store.gate is not None
+        store: RedisStore = fake.store  # type: ignore[assignment]  # create_app checked it is shared
+        assert store.gate is not None
         self.store = store
         self.gate = store.gate
 

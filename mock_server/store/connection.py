@@ -46,6 +46,8 @@ class Connection:
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._down_since: float | None = None
+        # Warn of an outage only once Redis has answered: at start, the caller says it.
+        self._ever_up = False
 
     def run(self, action: Callable[[redis.Redis], T]) -> T:
         """``action(client)``, or ``StoreUnavailable`` when Redis cannot be reached."""
@@ -56,7 +58,7 @@ class Connection:
         except _FAILURES as exc:
             self._failed(exc)
             raise StoreUnavailable(f"{self.safe_url} is unreachable ({type(exc).__name__})") from None
-        if self._down_since is not None:
+        if self._down_since is not None or not self._ever_up:
             self._recovered()
         return result
 
@@ -71,13 +73,16 @@ class Connection:
             self._down_until = time.monotonic() + _PAUSE
             if self._down_since is None:
                 self._down_since = time.monotonic()
-                log.warning("wolkvox-mock: store %s unreachable (%s); calls answer 503", self.safe_url, exc)
+                if self._ever_up:
+                    log.warning(
+                        "wolkvox-mock: store %s unreachable (%s); calls answer 503", self.safe_url, exc
+                    )
 
     def _recovered(self) -> None:
         with self._lock:
-            if self._down_since is not None:
+            if self._down_since is not None and self._ever_up:
                 log.warning("wolkvox-mock: store %s is back", self.safe_url)
-            self._down_since, self._down_until = None, 0.0
+            self._down_since, self._down_until, self._ever_up = None, 0.0, True
 
     def close(self) -> None:
         """Close the pool's connections."""
