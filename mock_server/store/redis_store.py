@@ -115,7 +115,7 @@ class RedisStore(Store):
         mine = {part: dump_part(fake, part) for part in PARTS}
         with self.lock:
             if self.reseed or "state" not in self._versions:
-                self._texts = {}  # write every part on the way out
+                self._versions.clear()  # write every part on the way out
                 for part, text in mine.items():
                     load_part(fake, part, text)
                 self._baseline = None
@@ -161,10 +161,11 @@ class RedisStore(Store):
             raise
         changed: list[tuple[str, str]] = []
         for part in PARTS:
-            if part == "baseline" and fake._baseline is self._baseline and "baseline" in self._texts:
+            known = part in self._versions and part in self._texts
+            if part == "baseline" and known and fake._baseline is self._baseline:
                 continue  # the baseline is replaced, never changed in place: same object, same text
             text = dump_part(fake, part)
-            if self._texts.get(part) != text:
+            if not known or self._texts.get(part) != text:
                 changed.append((part, text))
         if not changed:
             self._unlock(owner)
@@ -174,10 +175,10 @@ class RedisStore(Store):
         try:
             result = self.conn.run(lambda r: self.scripts["save"](keys=keys, args=args, client=r))
         except StoreUnavailable:
-            self._forget()
+            self._roll_back(changed)
             raise
         if result == -1:
-            self._forget()
+            self._roll_back(changed)
             raise StoreUnavailable("the state lock expired before the change was written")
         for part, text in changed:
             self._texts[part] = text
@@ -212,10 +213,21 @@ class RedisStore(Store):
             self._versions[part] = versions[part]
         self._baseline = fake._baseline
 
+    def _roll_back(self, changed: list[tuple[str, str]]) -> None:
+        """Undo in the replica the changes that could not be written (a call answered 503
+        must leave no trace, even if Redis comes back empty), then reload what Redis has."""
+        fake = self._fake
+        assert fake is not None
+        for part, _ in changed:
+            before = self._texts.get(part)
+            if before is not None:
+                load_part(fake, part, before)
+        self._forget()
+
     def _forget(self) -> None:
-        # A change that was not written must not survive in the replica: reload everything.
+        # Reload every part at the next lock (or write every part, when Redis lost them); the
+        # texts stay: they are what the replica holds, to roll back to.
         self._versions.clear()
-        self._texts.clear()
 
     def _unlock(self, owner: str) -> None:
         key = self.key("lock")
