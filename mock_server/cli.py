@@ -16,9 +16,9 @@ from typing import Any
 import click
 
 from wolkvox_mock.app import WolkvoxApp, create_app
-from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.contracts.protocol import make_token
 from wolkvox_mock.control.app import PREFIX
+from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
@@ -267,7 +267,7 @@ def _serve_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def _store_options() -> list[Callable[[Callable[..., None]], Callable[..., None]]]:
+def _store_options() -> list[Any]:
     """``--store``, ``--workers``, ``--lease``, ``--store-reseed`` (docs/store.md)."""
     return [
         click.option(

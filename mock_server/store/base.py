@@ -23,11 +23,12 @@ class StoreUnavailable(WolkvoxAPIError):
     envelope (ours [I]: a real Wolkvox has no such store), and nothing of it is recorded."""
 
     def __init__(self, detail: str = "the store is unreachable") -> None:
-        body = {"code": 503, "error": "SERVICE UNAVAILABLE", "msg": "WOLKVOX-MOCK STORE UNREACHABLE"}
+        msg, error = "WOLKVOX-MOCK STORE UNREACHABLE", "SERVICE UNAVAILABLE"
+        body = {"code": 503, "error": error, "msg": msg}
         super().__init__(
             503,
-            body["msg"],
-            error=body["error"],
+            msg,
+            error=error,
             body=body,
             hint=f"wolkvox-mock's shared store: {detail} (the fake answers again once it is back)",
         )

@@ -21,6 +21,8 @@ from wolkvox_mock.store.base import StoreUnavailable
 from wolkvox_mock.store.shared import POLL, wait_until, wait_until_async
 
 if TYPE_CHECKING:
+    import redis
+
     from wolkvox_mock.store.redis_store import RedisStore
 
 __all__ = ["Admission", "RedisGate"]
@@ -182,7 +184,9 @@ class RedisGate(TokenGate):
         if self._renewer is None:
             with self._mine_lock:
                 if self._renewer is None:
-                    self._renewer = threading.Thread(target=self._renew, name="wolkvox-mock-lease", daemon=True)
+                    self._renewer = threading.Thread(
+                        target=self._renew, name="wolkvox-mock-lease", daemon=True
+                    )
                     self._renewer.start()
 
     def _renew(self) -> None:
@@ -194,7 +198,11 @@ class RedisGate(TokenGate):
                 keys = [store.key("slots", token)]
                 args = [int(store.lease * 1000), *slots]
                 with suppress(StoreUnavailable):
-                    store.conn.run(lambda r, k=keys, a=args: store.scripts["renew"](keys=k, args=a, client=r))
+                    store.conn.run(self._renewal(keys, args))
+
+    def _renewal(self, keys: list[str], args: list[object]) -> Callable[[redis.Redis], object]:
+        script = self._store.scripts["renew"]
+        return lambda r: script(keys=keys, args=args, client=r)
 
     def stop(self) -> None:
         """Stop renewing leases."""

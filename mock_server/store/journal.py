@@ -36,7 +36,7 @@ class RedisJournal(Journal):
         self._total, self._generation = store.key("journal_total"), store.key("journal_generation")
 
     # The base class keeps these as attributes; here they live in Redis.
-    @property  # type: ignore[override]
+    @property
     def total(self) -> int:
         """Entries since the last ``clear``, in every process."""
         return int(self._store.conn.run(lambda r: r.get(self._total)) or 0)
@@ -45,7 +45,7 @@ class RedisJournal(Journal):
     def total(self, value: int) -> None:
         pass  # Journal.__init__ sets it; the shared counter is not reset by a new process
 
-    @property  # type: ignore[override]
+    @property
     def last_seq(self) -> int:
         """The ``seq`` of the newest entry ever appended (never reset)."""
         return int(self._store.conn.run(lambda r: r.get(self._seq)) or 0)
@@ -54,7 +54,7 @@ class RedisJournal(Journal):
     def last_seq(self, value: int) -> None:
         pass
 
-    @property  # type: ignore[override]
+    @property
     def generation(self) -> int:
         """How many times the journal was cleared."""
         return int(self._store.conn.run(lambda r: r.get(self._generation)) or 0)

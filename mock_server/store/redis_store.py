@@ -20,9 +20,9 @@ import os
 import secrets
 import threading
 import time
+from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING, Any
-
 
 from wolkvox_mock.state.models import Operation, Token
 from wolkvox_mock.store import scripts
@@ -135,7 +135,9 @@ class RedisStore(Store):
         keys = [self.key("lock"), self.key("versions")]
         deadline = time.monotonic() + _LOCK_WAIT
         while True:
-            found = self.conn.run(lambda r: self.scripts["acquire"](keys=keys, args=[owner, _LOCK_MS], client=r))
+            found = self.conn.run(
+                lambda r: self.scripts["acquire"](keys=keys, args=[owner, _LOCK_MS], client=r)
+            )
             if found is not None:
                 break
             if time.monotonic() > deadline:
@@ -207,7 +209,7 @@ class RedisStore(Store):
         for part, raw in zip(moved, texts, strict=True):
             if raw is None:
                 continue
-            text = raw.decode()
+            text = raw.decode() if isinstance(raw, bytes) else str(raw)
             load_part(fake, part, text)
             self._texts[part] = text
             self._versions[part] = versions[part]
@@ -231,10 +233,8 @@ class RedisStore(Store):
 
     def _unlock(self, owner: str) -> None:
         key = self.key("lock")
-        try:
+        with suppress(StoreUnavailable):  # else it expires by itself
             self.conn.run(lambda r: self.scripts["unlock"](keys=[key], args=[owner], client=r))
-        except StoreUnavailable:
-            pass  # it expires by itself
 
     # -- the quota's day counters ----------------------------------------------------------
 
@@ -246,7 +246,7 @@ class RedisStore(Store):
         for op in fake.state.operations.values():
             day = fake.clock.today(op.timezone)
             for token in op.tokens.values():
-                token_key, pool_key = self.quota_keys(op.server, token.token, day)
+                token_key, _pool_key = self.quota_keys(op.server, token.token, day)
                 found.append((token_key, token, day.isoformat()))
             found.append((self.quota_keys(op.server, "", day)[1], op, day.isoformat()))
         return found
@@ -274,7 +274,7 @@ class RedisStore(Store):
         changes = {}
         for key, holder, day in self._usage_fields():
             count = holder.usage_count if holder.usage_day == day else 0
-            if key in pulled and pulled[key] != count or key not in pulled and count:
+            if (key in pulled and pulled[key] != count) or (key not in pulled and count):
                 changes[key] = count
         if changes:
 
@@ -309,9 +309,5 @@ class RedisStore(Store):
 
 def _versions(raw: Any) -> dict[str, int]:
     # HGETALL through Lua is a flat list [k1, v1, ...]; through redis-py a dict.
-    if isinstance(raw, dict):
-        items = list(raw.items())
-    else:
-        items = list(zip(raw[::2], raw[1::2], strict=True))
+    items = list(raw.items()) if isinstance(raw, dict) else list(zip(raw[::2], raw[1::2], strict=True))
     return {(k.decode() if isinstance(k, bytes) else str(k)): int(v) for k, v in items}
-

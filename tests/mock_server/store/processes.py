@@ -29,7 +29,9 @@ class Serve:
 
     def add(self, timeout: float = 20) -> httpx.Response:
         """One add_interaction with the demo token."""
-        return httpx.post(f"{self.url}{ADD}", headers={"wolkvox-token": DEMO_TOKEN}, json=BODY, timeout=timeout)
+        return httpx.post(
+            f"{self.url}{ADD}", headers={"wolkvox-token": DEMO_TOKEN}, json=BODY, timeout=timeout
+        )
 
     def control(self, method: str, path: str) -> httpx.Response:
         """A call to the control plane."""

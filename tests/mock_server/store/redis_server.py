@@ -51,7 +51,17 @@ class RedisServer:
 
     def start(self, timeout: float = 10.0) -> RedisServer:
         """Start (again, on the same port) and wait for PING."""
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        args = [
+            self.binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         args += ["--dir", str(self.directory), "--protected-mode", "yes"]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(self.answers, timeout, f"redis-server on port {self.port} answering PING")
