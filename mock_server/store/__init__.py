@@ -8,7 +8,8 @@ builds either from a URL. The Redis parts are imported only when a Redis store i
 
 from __future__ import annotations
 
-from wolkvox_mock.store.base import DEFAULT_LEASE, STORE_ENV, Store, StoreUnavailable, open_store
+from wolkvox_mock.store.base import DEFAULT_LEASE, STORE_ENV, Store, StoreUnavailable
 from wolkvox_mock.store.memory import MemoryStore
+from wolkvox_mock.store.opening import open_store
 
 __all__ = ["DEFAULT_LEASE", "STORE_ENV", "MemoryStore", "Store", "StoreUnavailable", "open_store"]

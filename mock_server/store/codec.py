@@ -18,7 +18,7 @@ from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindo
 from wolkvox_mock.state.models import State
 
 if TYPE_CHECKING:
-    from wolkvox_mock.fake import WolkvoxFake
+    from wolkvox_mock.store.backend import Replica
 
 __all__ = ["PARTS", "dump_part", "load_part"]
 
@@ -31,7 +31,7 @@ def _text(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def dump_part(fake: WolkvoxFake, part: str) -> str:
+def dump_part(fake: Replica, part: str) -> str:
     """Part ``part`` of ``fake`` as JSON text."""
     if part == "state":
         return _text(fake.state.export())
@@ -44,7 +44,7 @@ def dump_part(fake: WolkvoxFake, part: str) -> str:
     return _text(_dump_clock(fake.clock))
 
 
-def load_part(fake: WolkvoxFake, part: str, text: str) -> None:
+def load_part(fake: Replica, part: str, text: str) -> None:
     """Replace part ``part`` of ``fake`` with ``text`` (as ``dump_part`` wrote it)."""
     data = json.loads(text)
     if part == "state":

@@ -19,7 +19,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from wolkvox_mock.store.base import StoreUnavailable
+from wolkvox_mock.store.errors import StoreUnavailable
 
 __all__ = ["Connection"]
 

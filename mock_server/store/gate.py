@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wolkvox_mock.state.gate import TokenGate
-from wolkvox_mock.store.base import StoreUnavailable
+from wolkvox_mock.store.errors import StoreUnavailable
 from wolkvox_mock.store.shared import POLL, wait_until, wait_until_async
 
 if TYPE_CHECKING:
     import redis
 
-    from wolkvox_mock.store.redis_store import RedisStore
+    from wolkvox_mock.store.backend import Backend
 
 __all__ = ["Admission", "RedisGate"]
 
@@ -44,7 +44,7 @@ class Admission:
 class RedisGate(TokenGate):
     """``TokenGate``'s API over Redis (see the module's docstring)."""
 
-    def __init__(self, store: RedisStore) -> None:
+    def __init__(self, store: Backend) -> None:
         super().__init__()
         self._store = store
         self._ids = itertools.count(1)

@@ -13,12 +13,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from wolkvox_mock.state.journal import Exchange, Journal, JournalEntry, RawExchange
-from wolkvox_mock.store.base import StoreUnavailable
+from wolkvox_mock.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
     import redis
 
-    from wolkvox_mock.store.redis_store import RedisStore
+    from wolkvox_mock.store.backend import Backend
 
 __all__ = ["RedisJournal"]
 
@@ -28,7 +28,7 @@ log = logging.getLogger("wolkvox_mock")
 class RedisJournal(Journal):
     """``Journal``'s API over a Redis list (see the module's docstring)."""
 
-    def __init__(self, store: RedisStore, maxlen: int = 10_000) -> None:
+    def __init__(self, store: Backend, maxlen: int = 10_000) -> None:
         super().__init__(maxlen)
         self._store = store
         self._max = maxlen

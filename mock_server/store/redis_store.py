@@ -26,15 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 from wolkvox_mock.state.models import Operation, Token
 from wolkvox_mock.store import scripts
-from wolkvox_mock.store.base import DEFAULT_LEASE, Store, StoreUnavailable
+from wolkvox_mock.store.base import DEFAULT_LEASE, Store
 from wolkvox_mock.store.codec import PARTS, dump_part, load_part
 from wolkvox_mock.store.connection import Connection
+from wolkvox_mock.store.errors import StoreUnavailable
 from wolkvox_mock.store.gate import RedisGate
 from wolkvox_mock.store.journal import RedisJournal
 from wolkvox_mock.store.shared import SharedClock, SharedFaultSet, SharedLock, SharedMaintenance
 
 if TYPE_CHECKING:
-    from wolkvox_mock.fake import WolkvoxFake
+    from wolkvox_mock.store.backend import Replica
 
 __all__ = ["KEY_PREFIX", "RedisStore"]
 
@@ -66,7 +67,7 @@ class RedisStore(Store):
         self.scripts: dict[str, Any] = {
             name.lower(): self.conn.client.register_script(getattr(scripts, name)) for name in scripts.__all__
         }
-        self._fake: WolkvoxFake | None = None
+        self._fake: Replica | None = None
         self._versions: dict[str, int] = {}
         self._texts: dict[str, str] = {}
         self._baseline: object = None
@@ -100,7 +101,7 @@ class RedisStore(Store):
 
     # -- binding to a fake -----------------------------------------------------------------
 
-    def attach(self, fake: WolkvoxFake) -> None:
+    def attach(self, fake: Replica) -> None:
         """Share ``fake``'s parts: load them from Redis when it holds a fake already (a
         restart keeps the state), else (or with ``reseed``) write ``fake``'s there."""
         self._fake = fake
@@ -110,7 +111,7 @@ class RedisStore(Store):
         fake.faults = SharedFaultSet(self)
         fake.maintenance = SharedMaintenance(self)
         fake.clock = SharedClock(self, fake.clock)
-        fake.lock = self.lock  # type: ignore[assignment]  # a SharedLock is used as the RLock was
+        fake.lock = self.lock  # a SharedLock, used as the RLock was
         self.ping()
         mine = {part: dump_part(fake, part) for part in PARTS}
         with self.lock:

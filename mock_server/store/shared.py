@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from wolkvox_mock.faults.model import Effect, Fault, FaultSet
 from wolkvox_mock.state.clock import Clock
 from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindow
-from wolkvox_mock.store.base import StoreUnavailable
+from wolkvox_mock.store.errors import StoreUnavailable
 
 if TYPE_CHECKING:
-    from wolkvox_mock.store.redis_store import RedisStore
+    from wolkvox_mock.store.backend import Backend
 
 __all__ = ["SharedClock", "SharedFaultSet", "SharedLock", "SharedMaintenance"]
 
@@ -85,7 +85,7 @@ class SharedLock:
 class SharedFaultSet(FaultSet):
     """A fault set whose faults are shared; hangs are released in every process."""
 
-    def __init__(self, store: RedisStore) -> None:
+    def __init__(self, store: Backend) -> None:
         super().__init__()
         self._store = store
         self.next_id = 1
@@ -155,7 +155,7 @@ class SharedFaultSet(FaultSet):
 class SharedMaintenance(MaintenanceSchedule):
     """Maintenance windows shared by every process."""
 
-    def __init__(self, store: RedisStore) -> None:
+    def __init__(self, store: Backend) -> None:
         super().__init__()
         self._store = store
         self.next_id = 1
@@ -184,7 +184,7 @@ class SharedMaintenance(MaintenanceSchedule):
 class SharedClock(Clock):
     """A clock frozen, set and moved in every process at once."""
 
-    def __init__(self, store: RedisStore, clock: Clock) -> None:
+    def __init__(self, store: Backend, clock: Clock) -> None:
         super().__init__()
         self._store = store
         self._frozen, self._offset = clock._frozen, clock._offset
