@@ -84,7 +84,7 @@ class SharedApiEndpoint(ApiEndpoint):
     def _execute(
         self, call: Call, spec: OperationSpec, fields: dict[str, Any] | None, files: list[UploadedFile]
     ) -> Success:
-        with self.fake.lock:
+        with self.store.for_call(call.server, call.token), self.fake.lock:
             # The lock may have reloaded the state: work on the operation as it is now.
             found = self.fake.state.find_token(call.token)
             if found is None or found[0].server != call.server:

@@ -20,7 +20,7 @@ from wolkvox_mock.state.models import State
 if TYPE_CHECKING:
     from wolkvox_mock.store.backend import Replica
 
-__all__ = ["PARTS", "dump_part", "load_part"]
+__all__ = ["PARTS", "dump_part", "export_without_interactions", "load_part"]
 
 #: The parts, each in its own key with its own version.
 PARTS = ("state", "baseline", "faults", "maintenance", "clock")
@@ -34,7 +34,7 @@ def _text(data: Any) -> str:
 def dump_part(fake: Replica, part: str) -> str:
     """Part ``part`` of ``fake`` as JSON text."""
     if part == "state":
-        return _text(fake.state.export())
+        return _text(export_without_interactions(fake.state))
     if part == "baseline":
         return _text(fake._baseline)
     if part == "faults":
@@ -57,6 +57,16 @@ def load_part(fake: Replica, part: str, text: str) -> None:
         _load_windows(fake.maintenance, data)
     else:
         _load_clock(fake.clock, data)
+
+
+def export_without_interactions(state: State) -> dict[str, Any]:
+    """``state.export()`` without its interactions: those live in a Redis list of their own,
+    appended to, so that thousands of them do not make every write export them all."""
+    interactions, state.interactions = state.interactions, []
+    try:
+        return state.export()
+    finally:
+        state.interactions = interactions
 
 
 def _dump_faults(faults: FaultSet) -> dict[str, Any]:

@@ -15,16 +15,19 @@ What lives where:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
 import threading
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from wolkvox_mock.state.models import Operation, Token
+from wolkvox_mock.state.models import Interaction, Operation, State, Token
 from wolkvox_mock.store import scripts
 from wolkvox_mock.store.base import DEFAULT_LEASE, Store
 from wolkvox_mock.store.codec import PARTS, dump_part, load_part
@@ -72,6 +75,14 @@ class RedisStore(Store):
         self._texts: dict[str, str] = {}
         self._baseline: object = None
         self._pulled: dict[str, int] = {}
+        # The state whose first ``_ix_count`` interactions Redis's list holds, and the list's
+        # generation (bumped by each rewrite); None: unknown, rewrite it at the next save.
+        self._ix_state: State | None = None
+        self._ix_count = 0
+        self._ix_generation: int | None = None
+        # (server, token) of the call running under the lock in this thread: only its
+        # counters are read and written (the Python API reads them all).
+        self._scope = threading.local()
         self.lock = SharedLock(self)
         self.gate: RedisGate | None = None
 
@@ -170,11 +181,13 @@ class RedisStore(Store):
             text = dump_part(fake, part)
             if not known or self._texts.get(part) != text:
                 changed.append((part, text))
-        if not changed:
+        if not changed and fake.state is self._ix_state and len(fake.state.interactions) == self._ix_count:
             self._unlock(owner)
             return
-        keys = [self.key("lock"), self.key("versions"), *(self.key("part", p) for p, _ in changed)]
-        args = [owner, *(x for pair in changed for x in pair)]
+        mode, items = self._new_interactions()
+        keys = [self.key("lock"), self.key("versions"), self.key("interactions")]
+        keys += [self.key("part", p) for p, _ in changed]
+        args = [owner, mode, len(items), *items, *(x for pair in changed for x in pair)]
         try:
             result = self.conn.run(lambda r: self.scripts["save"](keys=keys, args=args, client=r))
         except StoreUnavailable:
@@ -189,12 +202,46 @@ class RedisStore(Store):
         versions = _versions(result)
         for part, _ in changed:
             self._versions[part] = versions.get(part, 0)
+        self._ix_state, self._ix_count = fake.state, len(fake.state.interactions)
+        self._ix_generation = versions.get("interactions", 0)
+        self._versions["interactions"] = self._ix_generation
+        self._versions["interactions_len"] = versions.get("interactions_len", 0)
+
+    def _new_interactions(self) -> tuple[str, list[str]]:
+        """What the save does with the interactions list: append the new ones, or rewrite it
+        (the state was replaced: reset, seed, restore; or Redis lost them)."""
+        state = self._fake.state if self._fake is not None else None
+        assert state is not None
+        known = state is self._ix_state and self._ix_generation is not None
+        if known and len(state.interactions) >= self._ix_count:
+            new = state.interactions[self._ix_count :]
+            return ("append" if new else "keep"), [_interaction_text(i) for i in new]
+        return "rewrite", [_interaction_text(i) for i in state.interactions]
+
+    def _load_interactions(self, versions: dict[str, int], reloaded: bool) -> None:
+        """Bring the replica's interactions up to Redis's list (appended, or read anew)."""
+        fake = self._fake
+        assert fake is not None
+        if "interactions_len" not in versions:
+            return  # Redis holds none (empty, or it lost them): the next save writes ours
+        state, length = fake.state, versions["interactions_len"]
+        generation = versions.get("interactions", 0)
+        fresh = reloaded or state is not self._ix_state or generation != self._ix_generation
+        start = 0 if fresh else self._ix_count
+        if not fresh and length <= start:
+            self._versions["interactions"], self._versions["interactions_len"] = generation, length
+            return
+        raw = self.conn.run(lambda r: r.lrange(self.key("interactions"), start, -1))
+        loaded = [Interaction(**json.loads(item)) for item in raw]
+        state.interactions = loaded if fresh else [*state.interactions[:start], *loaded]
+        self._ix_state, self._ix_count, self._ix_generation = state, len(state.interactions), generation
+        self._versions["interactions"], self._versions["interactions_len"] = generation, length
 
     def refresh(self) -> None:
         """Reload the parts another process changed (without the Redis lock)."""
         found = self.conn.run(lambda r: r.hgetall(self.key("versions")))
         versions = _versions(found)
-        if all(self._versions.get(p) == v for p, v in versions.items()):
+        if versions.keys() == self._versions.keys() and all(self._versions[p] == v for p, v in versions.items()):
             return
         with self.lock.local:
             self._load(versions)
@@ -202,8 +249,12 @@ class RedisStore(Store):
     def _load(self, versions: dict[str, int]) -> None:
         fake = self._fake
         assert fake is not None
+        if any(p not in versions for p in self._versions):
+            # Redis lost what this process wrote (it restarted empty): write it all again.
+            self._forget()
         moved = [p for p in PARTS if p in versions and self._versions.get(p) != versions[p]]
         if not moved:
+            self._load_interactions(versions, reloaded=False)
             return
         keys = [self.key("part", p) for p in moved]
         texts = self.conn.run(lambda r: r.mget(keys))
@@ -215,22 +266,28 @@ class RedisStore(Store):
             self._texts[part] = text
             self._versions[part] = versions[part]
         self._baseline = fake._baseline
+        self._load_interactions(versions, reloaded="state" in moved)
 
     def _roll_back(self, changed: list[tuple[str, str]]) -> None:
         """Undo in the replica the changes that could not be written (a call answered 503
         must leave no trace, even if Redis comes back empty), then reload what Redis has."""
         fake = self._fake
         assert fake is not None
+        interactions = fake.state.interactions[: self._ix_count]
         for part, _ in changed:
             before = self._texts.get(part)
             if before is not None:
                 load_part(fake, part, before)
+        # The state's document holds no interactions: keep those Redis had taken.
+        fake.state.interactions = interactions
+        self._ix_state = fake.state
         self._forget()
 
     def _forget(self) -> None:
         # Reload every part at the next lock (or write every part, when Redis lost them); the
         # texts stay: they are what the replica holds, to roll back to.
         self._versions.clear()
+        self._ix_generation = None
 
     def _unlock(self, owner: str) -> None:
         key = self.key("lock")
@@ -244,13 +301,26 @@ class RedisStore(Store):
         fake = self._fake
         assert fake is not None
         found: list[tuple[str, Any, str]] = []
-        for op in fake.state.operations.values():
+        scope: tuple[str, str] | None = getattr(self._scope, "call", None)
+        operations = fake.state.operations
+        for op in operations.values() if scope is None else filter(None, [operations.get(scope[0])]):
             day = fake.clock.today(op.timezone)
-            for token in op.tokens.values():
+            tokens = op.tokens.values() if scope is None else filter(None, [op.tokens.get(scope[1])])
+            for token in tokens:
                 token_key, _pool_key = self.quota_keys(op.server, token.token, day)
                 found.append((token_key, token, day.isoformat()))
             found.append((self.quota_keys(op.server, "", day)[1], op, day.isoformat()))
         return found
+
+    @contextmanager
+    def for_call(self, server: str, token: str) -> Iterator[None]:
+        """Inside, the lock reads and writes only the counters of ``token`` and of ``server``'s
+        pool (a call's handler needs no other: token_info reads these two)."""
+        self._scope.call = (server, token)
+        try:
+            yield
+        finally:
+            self._scope.call = None
 
     def _pull_usage(self) -> None:
         """Today's counters from Redis into the replica (what token_info and
@@ -306,6 +376,10 @@ class RedisStore(Store):
     def uncount(self, keys: tuple[str, str]) -> None:
         """Take back one counted call."""
         self.conn.run(lambda r: self.scripts["uncount"](keys=list(keys), client=r))
+
+
+def _interaction_text(interaction: Interaction) -> str:
+    return json.dumps(asdict(interaction), separators=(",", ":"), ensure_ascii=False)
 
 
 def _versions(raw: Any) -> dict[str, int]:

@@ -78,14 +78,28 @@ end
 return false
 """
 
-#: KEYS: lock, versions, then one key per part saved. ARGV: owner, then (part name, value)
-#: pairs. Writes the parts and bumps their versions only while ``owner`` holds the lock, then
-#: unlocks. Returns -1 when the lock was lost (nothing written), else the versions.
+#: KEYS: lock, versions, interactions list, then one key per part saved. ARGV: owner, what to
+#: do with the interactions ("keep", "append" or "rewrite"), how many are given, the
+#: interactions (JSON), then (part name, value) pairs. Writes only while ``owner`` holds the
+#: lock, bumps the versions of what it wrote (a rewrite of the interactions bumps theirs; their
+#: length is kept beside), then unlocks. Returns -1 when the lock was lost (nothing written),
+#: else the versions.
 SAVE = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-for i = 2, #ARGV, 2 do
-  redis.call('SET', KEYS[2 + i / 2], ARGV[i + 1])
+local n = tonumber(ARGV[3])
+if ARGV[2] == 'rewrite' then
+  redis.call('DEL', KEYS[3])
+  redis.call('HINCRBY', KEYS[2], 'interactions', 1)
+end
+for i = 4, 3 + n, 1000 do
+  redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, 3 + n)))
+end
+redis.call('HSET', KEYS[2], 'interactions_len', redis.call('LLEN', KEYS[3]))
+local k = 4
+for i = 4 + n, #ARGV, 2 do
+  redis.call('SET', KEYS[k], ARGV[i + 1])
   redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+  k = k + 1
 end
 redis.call('DEL', KEYS[1])
 return redis.call('HGETALL', KEYS[2])
