@@ -70,6 +70,7 @@ fuzz: $(STAMP)
 PEERS_DIR ?= $(wildcard $(abspath $(CURDIR)/..)/shared/bench-peers)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	@$(MAKE) --no-print-directory redis
 	PEERS_DIR="$(PEERS_DIR)" $(BIN)/python -m bench.run $(ARGS)
 	$(BIN)/python -m bench.plugin_startup --append bench/RESULTS.md
 

@@ -28,7 +28,11 @@ __all__ = ["CONFIGS", "StoreResult", "run_store", "store_section"]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: (label, --store kind, --workers)
-CONFIGS = (("memory, 1 worker", "memory", 1), ("Redis, 1 worker", "redis", 1), ("Redis, 2 workers", "redis", 2))
+CONFIGS = (
+    ("memory, 1 worker", "memory", 1),
+    ("Redis, 1 worker", "redis", 1),
+    ("Redis, 2 workers", "redis", 2),
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,9 @@ class _Served:
     def __init__(self, seed: Path, store: str, workers: int) -> None:
         args = [sys.executable, "-m", "wolkvox_mock", "serve", "--seed", str(seed), "--latency", "0"]
         args += ["--port", "0", "-q", "--store", store, "--workers", str(workers), "--store-reseed"]
-        self.proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True
+        )
         assert self.proc.stdout is not None
         banner = self.proc.stdout.readline()
         if "http://" not in banner:
@@ -75,7 +81,7 @@ class _Served:
         import urllib.request
 
         try:
-            with urllib.request.urlopen(self.health, timeout=1) as answer:  # noqa: S310 (127.0.0.1)
+            with urllib.request.urlopen(self.health, timeout=1) as answer:
                 return bool(answer.status == 200)
         except OSError:
             return False
@@ -127,7 +133,9 @@ def _redis(directory: str) -> tuple[subprocess.Popen[bytes], str]:
     return proc, f"redis://127.0.0.1:{port}/0"
 
 
-def run_store(seconds: float = 3.0, connections: int = 16, threads: int = 2, per_thread: int = 32) -> StoreResult:
+def run_store(
+    seconds: float = 3.0, connections: int = 16, threads: int = 2, per_thread: int = 32
+) -> StoreResult:
     """wrk against each configuration of ``CONFIGS`` in turn."""
     runs: list[tuple[str, WrkRun]] = []
     with tempfile.TemporaryDirectory() as tmp:

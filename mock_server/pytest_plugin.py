@@ -47,6 +47,7 @@ from wolkvox_mock.testing.options import (
 # uvicorn, httpx and respx are imported inside the fixtures (tests/test_layers.py keeps it so).
 if TYPE_CHECKING:
     from wolkvox_mock.contracts.client import AsyncWolkvoxClient, WolkvoxClient
+    from wolkvox_mock.fake import WolkvoxFake
     from wolkvox_mock.server import LiveServer
     from wolkvox_mock.settings import Settings
     from wolkvox_mock.testing.guard import WolkvoxGuard
@@ -103,6 +104,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "wolkvox-mock: latency of the fixtures' fakes: fast (default), realistic, or seconds",
         default="",
     )
+    parser.addini(INI_STORE, f"wolkvox-mock: {_STORE_HELP}", default="")
+    parser.addoption("--wolkvox-store", default=None, metavar="URL", help=f"wolkvox-mock: {_STORE_HELP}")
+
+
+INI_STORE = "wolkvox_store"
+_STORE_HELP = (
+    "where the fixtures' fakes keep their state: memory (default) or redis://HOST:PORT/DB, "
+    "shared with every process on that store (each fixture's fake takes its seed there)"
+)
+
+
+def _store_url(config: pytest.Config) -> str:
+    """The fixtures' store: ``--wolkvox-store``, else the ``wolkvox_store`` ini option."""
+    return str(config.getoption("--wolkvox-store") or config.getini(INI_STORE) or "memory")
+
+
+def _fake_for(config: pytest.Config, settings: Settings | None = None) -> WolkvoxFake:
+    """A fixture's fake, on the configured store (a shared one takes this fake's seed)."""
+    from wolkvox_mock.fake import WolkvoxFake
+    from wolkvox_mock.store import open_store
+
+    return WolkvoxFake(settings=settings, store=open_store(_store_url(config), reseed=True))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -188,7 +211,6 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
     → agents 1001, 1002) and token ``DEFAULT_TOKEN``, unless the ``wolkvox`` marker or the
     ``wolkvox_seed`` ini option says otherwise. In a test that also asks for ``wolkvox_live``,
     it is that live fake (one fake per test)."""
-    from wolkvox_mock.fake import WolkvoxFake
     from wolkvox_mock.testing.mock import WolkvoxMock
 
     if "wolkvox_live" in request.fixturenames:
@@ -196,12 +218,13 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
         yield live
         return
     options = _options(request)
-    mock = WolkvoxMock(WolkvoxFake(settings=options.build_settings()), server=options.server)
+    mock = WolkvoxMock(_fake_for(request.config, options.build_settings()), server=options.server)
     mock.guard = _wolkvox_no_escape
     _load(mock, options)
     request.node.stash[_IN_PROCESS] = True
     yield mock
     mock.close()
+    mock.fake.store.close()
 
 
 @pytest.fixture
@@ -243,15 +266,16 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
 
 
 @pytest.fixture(scope="session")
-def wolkvox_live_server() -> Iterator[LiveServer]:
+def wolkvox_live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
     """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
     which resets it for each test."""
     from wolkvox_mock.app import create_app
-    from wolkvox_mock.fake import WolkvoxFake
     from wolkvox_mock.server import LiveServer
 
-    with LiveServer(create_app(fake=WolkvoxFake())) as server:
+    fake = _fake_for(pytestconfig)
+    with LiveServer(create_app(fake=fake)) as server:
         yield server
+    fake.store.close()
 
 
 #: Why a test cannot have both an in-process ``wolkvox`` and ``wolkvox_live``.

@@ -241,7 +241,9 @@ class RedisStore(Store):
         """Reload the parts another process changed (without the Redis lock)."""
         found = self.conn.run(lambda r: r.hgetall(self.key("versions")))
         versions = _versions(found)
-        if versions.keys() == self._versions.keys() and all(self._versions[p] == v for p, v in versions.items()):
+        if versions.keys() == self._versions.keys() and all(
+            self._versions[p] == v for p, v in versions.items()
+        ):
             return
         with self.lock.local:
             self._load(versions)

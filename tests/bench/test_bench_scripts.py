@@ -154,3 +154,15 @@ def test_the_peers_seed_admits_the_rigs_token_for_longer_than_any_run() -> None:
     assert op is not None and token is not None
     assert op.token_limit(token) >= 10**9  # a 30 s run at 100,000 req/s stays far below it
     assert op.routing_points["1"].interaction_active and op.candidates(op.routing_points["1"])
+
+
+def test_the_store_section_compares_redis_with_memory() -> None:
+    from bench.store import CONFIGS, StoreResult, store_section
+
+    run = WrkRun("x", requests=300, duration_s=1.0, p50_ms=1.0, p99_ms=2.0, status_errors=0, socket_errors=0)
+    slower = WrkRun(
+        "y", requests=100, duration_s=1.0, p50_ms=3.0, p99_ms=9.0, status_errors=0, socket_errors=0
+    )
+    text = store_section(StoreResult(1.0, 16, [(CONFIGS[0][0], run), (CONFIGS[1][0], slower)]))
+    assert "| memory, 1 worker | 300 | 1.00 |" in text
+    assert "| Redis, 1 worker | 100 | 0.33 |" in text
