@@ -16,6 +16,7 @@ from wolkvox_mock.faults.model import Fault, FaultSet
 from wolkvox_mock.state.clock import Clock
 from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindow
 from wolkvox_mock.state.models import Operation, State
+from wolkvox_mock.store.lists import without_capped
 
 if TYPE_CHECKING:
     from wolkvox_mock.store.backend import Replica
@@ -60,8 +61,8 @@ def load_part(fake: Replica, part: str, text: str) -> None:
 
 
 def export_without_interactions(state: State) -> dict[str, Any]:
-    """What ``state.export()`` gives, without its interactions (those live in a Redis list of
-    their own, appended to) and without copying: the JSON encoder reads the objects as they
+    """What ``state.export()`` gives, without its interactions and its capped lists (those live
+    in Redis lists of their own, appended to: ``wolkvox_mock.store.lists``) and without copying: the JSON encoder reads the objects as they
     are (``_plain``), where ``export`` deep-copies them first. Equal to ``export()`` as JSON
     (tests/mock_server/store/test_codec.py)."""
     return {
@@ -74,6 +75,7 @@ def export_without_interactions(state: State) -> dict[str, Any]:
 def _operation(op: Operation) -> dict[str, Any]:
     raw = {f.name: getattr(op, f.name) for f in fields(op)}
     raw["campaigns"], raw["sessions"] = op.campaigns.export(), op.sessions.export()
+    raw["collections"] = without_capped(op.collections)
     for key in ("tokens", "agents", "skills", "routing_points"):
         raw[key] = list(raw[key].values())
     return raw

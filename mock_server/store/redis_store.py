@@ -35,6 +35,7 @@ from wolkvox_mock.store.connection import Connection
 from wolkvox_mock.store.errors import StoreUnavailable
 from wolkvox_mock.store.gate import RedisGate
 from wolkvox_mock.store.journal import RedisJournal
+from wolkvox_mock.store.lists import ListSync, rows_of
 from wolkvox_mock.store.shared import SharedClock, SharedFaultSet, SharedLock, SharedMaintenance
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class RedisStore(Store):
         # (server, token) of the call running under the lock in this thread: only its
         # counters are read and written (the Python API reads them all).
         self._scope = threading.local()
+        self.lists = ListSync(self.key)
         self.lock = SharedLock(self)
         self.gate: RedisGate | None = None
 
@@ -181,15 +183,28 @@ class RedisStore(Store):
             text = dump_part(fake, part)
             if not known or self._texts.get(part) != text:
                 changed.append((part, text))
-        if not changed and fake.state is self._ix_state and len(fake.state.interactions) == self._ix_count:
+        writes = self.lists.pending(fake.state)
+        same = fake.state is self._ix_state and len(fake.state.interactions) == self._ix_count
+        if not changed and not writes and same:
             self._unlock(owner)
             return
         mode, items = self._new_interactions()
         keys = [self.key("lock"), self.key("versions"), self.key("interactions")]
         keys += [self.key("part", p) for p, _ in changed]
         args = [owner, mode, len(items), *items, *(x for pair in changed for x in pair)]
+        list_keys, list_args = self.lists.args(writes)
+
+        def save(r: Any) -> Any:
+            if not writes:
+                return self.scripts["save"](keys=keys, args=args, client=r)
+            pipe = r.pipeline(transaction=True)
+            self.scripts["lists"](keys=[*keys[:2], *list_keys], args=[owner, *list_args], client=pipe)
+            self.scripts["save"](keys=keys, args=args, client=pipe)
+            lists_done, saved = pipe.execute()
+            return -1 if lists_done == -1 else saved
+
         try:
-            result = self.conn.run(lambda r: self.scripts["save"](keys=keys, args=args, client=r))
+            result = self.conn.run(save)
         except StoreUnavailable:
             self._roll_back(changed)
             raise
@@ -202,6 +217,8 @@ class RedisStore(Store):
         versions = _versions(result)
         for part, _ in changed:
             self._versions[part] = versions.get(part, 0)
+        self.lists.committed(writes, versions)
+        self._versions.update({k: v for k, v in versions.items() if k.startswith("list:")})
         self._ix_state, self._ix_count = fake.state, len(fake.state.interactions)
         self._ix_generation = versions.get("interactions", 0)
         self._versions["interactions"] = self._ix_generation
@@ -255,9 +272,18 @@ class RedisStore(Store):
             # Redis lost what this process wrote (it restarted empty): write it all again.
             self._forget()
         moved = [p for p in PARTS if p in versions and self._versions.get(p) != versions[p]]
-        if not moved:
-            self._load_interactions(versions, reloaded=False)
-            return
+        if moved:
+            self._load_parts(moved, versions)
+        self._load_interactions(versions, reloaded="state" in moved)
+        self.lists.load(fake.state, versions, self._fetch_rows)
+        self._versions.update({k: v for k, v in versions.items() if k.startswith("list:")})
+
+    def _fetch_rows(self, key: str, start: int) -> list[Any]:
+        return rows_of(self.conn.run(lambda r: r.lrange(key, start, -1)))
+
+    def _load_parts(self, moved: list[str], versions: dict[str, int]) -> None:
+        fake = self._fake
+        assert fake is not None
         keys = [self.key("part", p) for p in moved]
         texts = self.conn.run(lambda r: r.mget(keys))
         for part, raw in zip(moved, texts, strict=True):
@@ -268,7 +294,6 @@ class RedisStore(Store):
             self._texts[part] = text
             self._versions[part] = versions[part]
         self._baseline = fake._baseline
-        self._load_interactions(versions, reloaded="state" in moved)
 
     def _roll_back(self, changed: list[tuple[str, str]]) -> None:
         """Undo in the replica the changes that could not be written (a call answered 503
@@ -283,6 +308,7 @@ class RedisStore(Store):
         # The state's document holds no interactions: keep those Redis had taken.
         fake.state.interactions = interactions
         self._ix_state = fake.state
+        self.lists.roll_back(fake.state)
         self._forget()
 
     def _forget(self) -> None:
@@ -290,6 +316,7 @@ class RedisStore(Store):
         # texts stay: they are what the replica holds, to roll back to.
         self._versions.clear()
         self._ix_generation = None
+        self.lists.forget()
 
     def _unlock(self, owner: str) -> None:
         key = self.key("lock")

@@ -6,7 +6,7 @@ lease ends.
 
 from __future__ import annotations
 
-__all__ = ["ACQUIRE", "ADMIT", "IN_FLIGHT", "JOURNAL", "RENEW", "SAVE", "UNCOUNT", "UNLOCK"]
+__all__ = ["ACQUIRE", "ADMIT", "IN_FLIGHT", "JOURNAL", "LISTS", "RENEW", "SAVE", "UNCOUNT", "UNLOCK"]
 
 _NOW = """
 local t = redis.call('TIME')
@@ -119,4 +119,30 @@ redis.call('RPUSH', KEYS[1], '[' .. seq .. ',' .. ARGV[1] .. ']')
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 redis.call('INCR', KEYS[3])
 return seq
+"""
+
+#: KEYS: lock, versions, then one key per capped list. ARGV: owner, then per list: its seq
+#: field, its gen field, "append" or "rewrite", its cap, how many rows, the rows (JSON).
+#: Appends (or writes anew) and trims each list, only while ``owner`` holds the lock; sent
+#: with ``SAVE`` in one transaction. Returns -1 when the lock was lost.
+LISTS = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local a = 2
+for j = 3, #KEYS do
+  local seqf, genf, mode = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+  local cap, n = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  a = a + 5
+  if mode == 'rewrite' then
+    redis.call('DEL', KEYS[j])
+    redis.call('HINCRBY', KEYS[2], genf, 1)
+    redis.call('HSET', KEYS[2], seqf, 0)
+  end
+  for i = a, a + n - 1, 1000 do
+    redis.call('RPUSH', KEYS[j], unpack(ARGV, i, math.min(i + 999, a + n - 1)))
+  end
+  if cap > 0 then redis.call('LTRIM', KEYS[j], -cap, -1) end
+  redis.call('HINCRBY', KEYS[2], seqf, n)
+  a = a + n
+end
+return 1
 """

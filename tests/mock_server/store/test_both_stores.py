@@ -149,3 +149,19 @@ def test_reset_returns_to_the_seed(served: Served) -> None:
     assert fake.list_faults() == []
     assert "9009" not in fake.operation(SERVER).agents
     assert add(client).status_code == 201
+
+
+def test_the_audit_log_keeps_each_successful_call(served: Served) -> None:
+    fake, client = served
+    for _ in range(3):
+        add(client)
+    client.post(ADD_INTERACTION, json={"rp_id": "1"})  # refused: not in the audit log
+    with fake.lock:
+        rows = list(fake.operation(SERVER).collections.get("audit_log", []))
+    assert [row["action"] for row in rows] == ["API Configuration add_interaction"] * 3
+    fake.reset()
+    with fake.lock:
+        assert fake.operation(SERVER).collections.get("audit_log", []) == []
+    add(client)
+    with fake.lock:
+        assert len(fake.operation(SERVER).collections["audit_log"]) == 1

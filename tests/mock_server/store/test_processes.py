@@ -89,6 +89,8 @@ def test_processes_act_as_one(pair: tuple[Serve, Serve], redis_url: str) -> None
         recorded = view.interactions
         assert len(recorded) == accepted
         assert len({i.id for i in recorded}) == accepted
+        with view.lock:  # each process appended its own calls' rows to the one audit log
+            assert len(view.operation("0001").collections["audit_log"]) == accepted
 
         # A reset through one process is seen by the other.
         assert first.control("POST", "/reset").status_code == 200
@@ -159,6 +161,7 @@ def test_redis_lost_then_back(tmp_path: Path) -> None:
             lost = served.add(timeout=10)
             assert time.monotonic() - started < 3.5  # bounded: the socket timeouts are 1 s
             assert lost.status_code == 503
+            assert served.control("GET", "/requests").status_code == 503  # the control plane too
             assert lost.json() == {
                 "code": 503,
                 "error": "SERVICE UNAVAILABLE",
