@@ -235,23 +235,27 @@ class RedisStore(Store):
             return ("append" if new else "keep"), [_interaction_text(i) for i in new]
         return "rewrite", [_interaction_text(i) for i in state.interactions]
 
-    def _load_interactions(self, versions: dict[str, int], reloaded: bool) -> None:
-        """Bring the replica's interactions up to Redis's list (appended, or read anew)."""
+    def _load_interactions(self, versions: dict[str, int]) -> None:
+        """Bring the replica's interactions up to Redis's list: fetch only those another
+        process appended (a reloaded state takes over the list it already had)."""
         fake = self._fake
         assert fake is not None
         if "interactions_len" not in versions:
             return  # Redis holds none (empty, or it lost them): the next save writes ours
         state, length = fake.state, versions["interactions_len"]
         generation = versions.get("interactions", 0)
-        fresh = reloaded or state is not self._ix_state or generation != self._ix_generation
-        start = 0 if fresh else self._ix_count
-        if not fresh and length <= start:
-            self._versions["interactions"], self._versions["interactions_len"] = generation, length
-            return
-        raw = self.conn.run(lambda r: r.lrange(self.key("interactions"), start, -1))
-        loaded = [Interaction(**json.loads(item)) for item in raw]
-        state.interactions = loaded if fresh else [*state.interactions[:start], *loaded]
-        self._ix_state, self._ix_count, self._ix_generation = state, len(state.interactions), generation
+        previous = self._ix_state
+        if previous is not None and generation == self._ix_generation:
+            known = previous.interactions
+            del known[self._ix_count :]  # nothing beyond what Redis took (a save that failed)
+            start = self._ix_count
+        else:
+            known, start = [], 0
+        if length > start:
+            raw = self.conn.run(lambda r: r.lrange(self.key("interactions"), start, -1))
+            known.extend(Interaction(**json.loads(item)) for item in raw)
+        state.interactions = known
+        self._ix_state, self._ix_count, self._ix_generation = state, len(known), generation
         self._versions["interactions"], self._versions["interactions_len"] = generation, length
 
     def refresh(self) -> None:
@@ -274,7 +278,7 @@ class RedisStore(Store):
         moved = [p for p in PARTS if p in versions and self._versions.get(p) != versions[p]]
         if moved:
             self._load_parts(moved, versions)
-        self._load_interactions(versions, reloaded="state" in moved)
+        self._load_interactions(versions)
         self.lists.load(fake.state, versions, self._fetch_rows)
         self._versions.update({k: v for k, v in versions.items() if k.startswith("list:")})
 
