@@ -14,6 +14,7 @@ from tests.conftest import ADD_INTERACTION, SERVER, TOKEN, VALID_INTERACTION
 from tests.mock_server.store.conftest import MakeFake
 from tests.mock_server.store.redis_server import wait_until
 from wolkvox_mock.app import create_app
+from wolkvox_mock.contracts.catalogue import load_catalogue
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.server import LiveServer
 from wolkvox_mock.settings import Settings
@@ -165,3 +166,23 @@ def test_the_audit_log_keeps_each_successful_call(served: Served) -> None:
     add(client)
     with fake.lock:
         assert len(fake.operation(SERVER).collections["audit_log"]) == 1
+
+
+def test_the_quota_is_checked_before_the_gate(served: Served) -> None:
+    fake, client = served
+    fake.hold(TOKEN)
+    answers: list[httpx.Response] = []
+    threads = [threading.Thread(target=lambda: answers.append(add(client))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    assert fake.wait_held(TOKEN, 2, timeout=10)
+    with fake.lock:  # both calls in flight were counted: the token's cap is now used up
+        fake.operation(SERVER).tokens[TOKEN].limit = 2
+    refused = add(client)  # busy and over the quota: the quota's 403 comes first
+    assert refused.status_code == 403
+    assert "SIMULTANEOUS" not in refused.json()["msg"]
+    assert refused.json()["error"] == load_catalogue().error("token_limit_exceeded").error
+    fake.release(TOKEN)
+    for thread in threads:
+        thread.join(10)
+    assert sorted(r.status_code for r in answers) == [201, 201]
