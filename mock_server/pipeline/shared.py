@@ -72,6 +72,8 @@ class SharedApiEndpoint(ApiEndpoint):
         call.effect = from_header or fake.faults.pick(call.family, call.api, call.token, call.server)
         if spec.counts_quota and call.effect is not None and call.effect.error in UNCOUNTED_ERRORS:
             self.store.uncount(keys)  # counted in the script; this injected error is not counted
+        elif spec.counts_quota:
+            call.extra["counted"] = (keys, (admission.token_uses, admission.pool_uses))
 
     def _waits(self, call: Call) -> tuple[float, float] | None:
         effect = call.effect
@@ -84,7 +86,7 @@ class SharedApiEndpoint(ApiEndpoint):
     def _execute(
         self, call: Call, spec: OperationSpec, fields: dict[str, Any] | None, files: list[UploadedFile]
     ) -> Success:
-        with self.store.for_call(call.server, call.token), self.fake.lock:
+        with self.store.for_call(call.server, call.token, call.extra.get("counted")), self.fake.lock:
             # The lock may have reloaded the state: work on the operation as it is now.
             found = self.fake.state.find_token(call.token)
             if found is None or found[0].server != call.server:

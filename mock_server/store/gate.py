@@ -134,13 +134,12 @@ class RedisGate(TokenGate):
         """Lift the hold on ``token`` (every token when None); how many calls were waiting."""
         held, waiting = self._store.key("held"), self._store.key("waiting")
 
-        def lift(r: object) -> int:
-            client = self._store.conn.client
-            counts = client.hgetall(waiting)
+        def lift(r: redis.Redis) -> int:
+            counts = r.hgetall(waiting)
             if token is None:
-                client.delete(held)
+                r.delete(held)
                 return sum(max(int(v), 0) for v in counts.values())
-            client.srem(held, token)
+            r.srem(held, token)
             return max(int(counts.get(token.encode(), 0)), 0)
 
         return self._store.conn.run(lift)

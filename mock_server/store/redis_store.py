@@ -346,14 +346,18 @@ class RedisStore(Store):
         return found
 
     @contextmanager
-    def for_call(self, server: str, token: str) -> Iterator[None]:
+    def for_call(
+        self, server: str, token: str, counted: tuple[tuple[str, str], tuple[int, int]] | None = None
+    ) -> Iterator[None]:
         """Inside, the lock reads and writes only the counters of ``token`` and of ``server``'s
-        pool (a call's handler needs no other: token_info reads these two)."""
-        self._scope.call = (server, token)
+        pool (a call's handler needs no other: token_info reads these two). ``counted``: the
+        counters' keys and the values the admission script returned when it counted the call
+        (then they are not read again)."""
+        self._scope.call, self._scope.counted = (server, token), counted
         try:
             yield
         finally:
-            self._scope.call = None
+            self._scope.call = self._scope.counted = None
 
     def _pull_usage(self) -> None:
         """Today's counters from Redis into the replica (what token_info and
@@ -362,7 +366,12 @@ class RedisStore(Store):
         if not fields:
             self._pulled = {}
             return
-        raw = self.conn.run(lambda r: r.mget([key for key, _, _ in fields]))
+        keys = [key for key, _, _ in fields]
+        counted = getattr(self._scope, "counted", None)
+        if counted is not None and tuple(keys) == counted[0]:
+            raw: list[Any] = list(counted[1])  # as the admission script left them: no round trip
+        else:
+            raw = self.conn.run(lambda r: r.mget(keys))
         self._pulled = {}
         for (key, holder, day), value in zip(fields, raw, strict=True):
             count = int(value or 0)

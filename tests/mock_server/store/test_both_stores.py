@@ -96,6 +96,8 @@ def test_each_accepted_interaction_is_recorded_once(served: Served) -> None:
     recorded = fake.interactions
     assert [i.id for i in recorded] == list(range(1, 13))
     assert len(fake.find_requests(api="add_interaction", status=201)) == 12
+    info = client.get("/api/v2/information.php?api=token_info").json()["data"][0]
+    assert (info["token_use_today"], info["all_token_today"]) == ("13", "13")  # itself included
 
 
 def test_the_journal_and_its_clearing(served: Served) -> None:
