@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -20,11 +21,14 @@ import yaml
 
 __all__ = [
     "DATA_DIR",
+    "FORMATS",
+    "WOLKVOX_DATE",
     "BodyKind",
     "Catalogue",
     "CodeType",
     "Envelope",
     "ErrorSpec",
+    "FieldFormat",
     "FieldSpec",
     "NestedSpec",
     "OperationSpec",
@@ -94,6 +98,51 @@ class ErrorSpec:
 
 
 @dataclass(frozen=True)
+class FieldFormat:
+    """A documented shape of text values, named once and used by every field of that shape:
+    schemas and OpenAPI read its ``pattern``, strategies generate from it, examples show its
+    ``example``."""
+
+    name: str
+    #: A regex every value generated for it matches; a safe subset of the valid values (days
+    #: 01-28, so every generated date is real).
+    pattern: str
+    #: A value matching ``pattern`` (a field may give its own, also matching it).
+    example: str
+    #: How a ``datetime`` is written in this format and read from it (strftime/strptime).
+    strftime: str
+    doc: str = ""
+
+    def shaped(self, text: str) -> bool:
+        """Whether ``text`` has the format's shape: ASCII digits, as many as the example has
+        (a real date may still be wrong, such as month 13: ``parse`` says)."""
+        return len(text) == len(self.example) and text.isascii() and text.isdigit()
+
+    def parse(self, text: str) -> datetime:
+        """The naive datetime ``text`` writes; ValueError unless it is shaped and real."""
+        if not self.shaped(text):
+            raise ValueError(f"{text!r} is not {self.name}")
+        return datetime.strptime(text, self.strftime)
+
+    def render(self, moment: datetime) -> str:
+        """``moment`` written in this format (its own time zone, as it is)."""
+        return moment.strftime(self.strftime)
+
+
+#: The field formats the catalogue's ``format:`` key names (one vocabulary for every family).
+#: The client, the strategies and the fake's handlers write and read dates through them too.
+FORMATS: dict[str, FieldFormat] = {
+    "YYYYmmddHHiiss": FieldFormat(
+        name="YYYYmmddHHiiss",
+        pattern=r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$",
+        example="20260101000000",
+        strftime="%Y%m%d%H%M%S",
+        doc="a date and time, year to second, in the operation's time zone",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     """A body or query field of an operation."""
 
@@ -103,11 +152,16 @@ class FieldSpec:
     tag: Tag = "D"
     doc: str = ""
     enum: tuple[str, ...] | None = None
-    #: A documented text format the value must follow (``YYYYmmddHHiiss`` for dates).
+    #: A documented text format the value must follow, a key of ``FORMATS`` (``YYYYmmddHHiiss``
+    #: for dates); the catalogue's only word for a field's shape.
     format: str | None = None
-    #: A regex every valid value matches (reports' YYYYmmddHHiiss dates), and an example of one.
-    pattern: str | None = None
+    #: An example value (the format's example unless the catalogue gives one).
     example: str | None = None
+
+    @property
+    def pattern(self) -> str | None:
+        """The regex of the field's format (None: no format)."""
+        return FORMATS[self.format].pattern if self.format else None
 
 
 @dataclass(frozen=True)
@@ -265,6 +319,11 @@ def _field_specs(raw: Mapping[str, Any] | None) -> tuple[FieldSpec, ...]:
         attrs = dict(attrs or {})
         if "enum" in attrs:
             attrs["enum"] = tuple(attrs["enum"])
+        shape = attrs.get("format")
+        if shape is not None:
+            if shape not in FORMATS:
+                raise ValueError(f"field {name}: unknown format {shape!r}; known: {', '.join(FORMATS)}")
+            attrs.setdefault("example", FORMATS[shape].example)
         specs.append(FieldSpec(name=name, **attrs))
     return tuple(specs)
 
@@ -321,3 +380,7 @@ def _add_operation(
     if (op.family, op.api) in operations:
         raise ValueError(f"operation {op.family}.php?api={op.api} is defined twice")
     operations[(op.family, op.api)] = op
+
+
+#: Wolkvox's date parameters (``date_ini``, ``date_end``, recalls): ``YYYYmmddHHiiss``.
+WOLKVOX_DATE = FORMATS["YYYYmmddHHiiss"]

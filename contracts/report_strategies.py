@@ -19,12 +19,12 @@ from datetime import datetime, timedelta
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, OperationSpec, load_catalogue
 from wolkvox_mock.contracts.strategies import ApiRequest, _check_strategy
 
 __all__ = ["report_names", "report_ranges", "report_requests"]
 
-_FORMAT = "%Y%m%d%H%M%S"
+_FORMAT = WOLKVOX_DATE.strftime
 _SELECTORS = {"skill_id": "all", "campaign_id": "all", "cod_act": "cod_act1"}
 
 

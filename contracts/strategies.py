@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from wolkvox_mock.contracts.catalogue import FieldSpec, OperationSpec, load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, FieldSpec, OperationSpec, load_catalogue
 
 __all__ = [
     "ApiRequest",
@@ -357,7 +357,7 @@ def invalid_add_interaction_payloads(*, rp_ids: SearchStrategy[str] | None = Non
 
 
 #: Wolkvox's date parameters' format, as a strptime/strftime format.
-_WOLKVOX_DATE = "%Y%m%d%H%M%S"
+_WOLKVOX_DATE = WOLKVOX_DATE.strftime
 _RANGE_DAYS = 31
 
 

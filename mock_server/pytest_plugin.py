@@ -47,9 +47,9 @@ from wolkvox_mock.testing.options import (
 # uvicorn, httpx and respx are imported inside the fixtures (tests/test_layers.py keeps it so).
 if TYPE_CHECKING:
     from wolkvox_mock.contracts.client import AsyncWolkvoxClient, WolkvoxClient
-    from wolkvox_mock.fake import WolkvoxFake
     from wolkvox_mock.server import LiveServer
     from wolkvox_mock.settings import Settings
+    from wolkvox_mock.store import Store
     from wolkvox_mock.testing.guard import WolkvoxGuard
     from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
     from wolkvox_mock.testing.respx_router import WolkvoxRouter
@@ -120,12 +120,11 @@ def _store_url(config: pytest.Config) -> str:
     return str(config.getoption("--wolkvox-store") or config.getini(INI_STORE) or "memory")
 
 
-def _fake_for(config: pytest.Config, settings: Settings | None = None) -> WolkvoxFake:
-    """A fixture's fake, on the configured store (a shared one takes this fake's seed)."""
-    from wolkvox_mock.fake import WolkvoxFake
+def _store_for(config: pytest.Config) -> Store:
+    """A fixture fake's store, as configured (a shared one takes this fake's seed)."""
     from wolkvox_mock.store import open_store
 
-    return WolkvoxFake(settings=settings, store=open_store(_store_url(config), reseed=True))
+    return open_store(_store_url(config), reseed=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -218,12 +217,14 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
         yield live
         return
     options = _options(request)
-    mock = WolkvoxMock(_fake_for(request.config, options.build_settings()), server=options.server)
+    store = _store_for(request.config)
+    mock = WolkvoxMock(settings=options.build_settings(), server=options.server, store=store)
     mock.guard = _wolkvox_no_escape
     _load(mock, options)
     request.node.stash[_IN_PROCESS] = True
     yield mock
     mock.close()
+    store.close()
     mock.fake.store.close()
 
 
@@ -269,13 +270,15 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
 def wolkvox_live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
     """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
     which resets it for each test."""
-    from wolkvox_mock.app import create_app
-    from wolkvox_mock.server import LiveServer
+    from wolkvox_mock.testing.mock import WolkvoxLive
 
-    fake = _fake_for(pytestconfig)
-    with LiveServer(create_app(fake=fake)) as server:
-        yield server
-    fake.store.close()
+    store = _store_for(pytestconfig)
+    live = WolkvoxLive(store=store).start()
+    try:
+        yield live.live_server
+    finally:
+        live.stop()
+        store.close()
 
 
 #: Why a test cannot have both an in-process ``wolkvox`` and ``wolkvox_live``.
@@ -302,10 +305,11 @@ def wolkvox_live(
     if request.node.stash.get(_IN_PROCESS, False):
         pytest.fail(TWO_FAKES, pytrace=False)
     options = _options(request)
-    fake = wolkvox_live_server.fake
-    _configure(fake.settings, options.build_settings())
-    fake.journal.resize(fake.settings.journal_size)
-    live = WolkvoxLive(wolkvox_live_server, server=options.server)
+    live = wolkvox_live_server.fake
+    if not isinstance(live, WolkvoxLive):
+        raise TypeError("wolkvox_live_server must serve a WolkvoxLive (override it with one)")
+    _configure(live.settings, options.build_settings())
+    live.journal.resize(live.settings.journal_size)
     live.guard = _wolkvox_no_escape
     _load(live, options)
     yield live

@@ -39,6 +39,9 @@ RANKS = {
     "wolkvox_mock.handlers": 13,
     # Below the fake, beside the handlers (it uses state and faults, never the handlers).
     "wolkvox_mock.store": 13,
+    "wolkvox_mock.fake_core": 14,
+    "wolkvox_mock.fake_entities": 14,
+    "wolkvox_mock.fake_schedule": 14,
     "wolkvox_mock.fake": 14,
     "wolkvox_mock.pipeline": 15,
     "wolkvox_mock.control": 16,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, TypeVar, get_args, get_type_hints
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_type_hints
 
 from wolkvox_mock.contracts.client.results import CountResult, WolkvoxResult, as_int
 
@@ -94,12 +94,21 @@ def _rows(data: Any) -> list[Mapping[str, Any]]:
 
 
 @dataclass(frozen=True)
-class ListResult(CountResult):
+class ListResult(CountResult, Generic[RowT]):
     """A list: ``count`` as the message says it (None when Wolkvox leaves it blank) and
-    ``rows``, one record per ``data`` row (``len(rows)`` is the real count)."""
+    ``rows``, one record per ``data`` row (``len(rows)`` is the real count). A subclass
+    names its row type once, as the parameter: ``class DncResult(ListResult[DncEntry])``."""
 
-    rows: tuple[InfoRow, ...] = ()
+    rows: tuple[RowT, ...] = ()
+    #: The row type, read from the class's parameter.
     row_kind: ClassVar[type[InfoRow]] = InfoRow
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            kind = next(iter(get_args(base)), None)
+            if isinstance(kind, type) and issubclass(kind, InfoRow):
+                cls.row_kind = kind
 
     @classmethod
     def _typed_fields(cls, result: WolkvoxResult) -> dict[str, Any]:
@@ -119,11 +128,8 @@ class AuditEntry(InfoRow):
 
 
 @dataclass(frozen=True)
-class AuditLogResult(ListResult):
+class AuditLogResult(ListResult[AuditEntry]):
     """audit_log: the entries of the range, newest first."""
-
-    rows: tuple[AuditEntry, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = AuditEntry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,11 +143,8 @@ class SkillInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class SkillsResult(ListResult):
+class SkillsResult(ListResult[SkillInfo]):
     """skills: every skill, or the one asked for."""
-
-    rows: tuple[SkillInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = SkillInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,11 +166,8 @@ class CampaignInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class CampaignsResult(ListResult):
+class CampaignsResult(ListResult[CampaignInfo]):
     """campaigns: every campaign, or the one asked for."""
-
-    rows: tuple[CampaignInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = CampaignInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,11 +184,8 @@ class AgentInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class AgentsResult(ListResult):
+class AgentsResult(ListResult[AgentInfo]):
     """agents: every agent, or the one asked for."""
-
-    rows: tuple[AgentInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = AgentInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,11 +199,8 @@ class ConnectorInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class ConnectorsResult(ListResult):
+class ConnectorsResult(ListResult[ConnectorInfo]):
     """connectors: every connector of the operation."""
-
-    rows: tuple[ConnectorInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = ConnectorInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,11 +214,8 @@ class AgentInSkillInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class AgentsInSkillResult(ListResult):
+class AgentsInSkillResult(ListResult[AgentInSkillInfo]):
     """agents_in_skill: the agents of one skill."""
-
-    rows: tuple[AgentInSkillInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = AgentInSkillInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,11 +234,8 @@ class ActivityCodeInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class ActivityCodesResult(ListResult):
+class ActivityCodesResult(ListResult[ActivityCodeInfo]):
     """activity_codes: every code of both groups, or the one asked for."""
-
-    rows: tuple[ActivityCodeInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = ActivityCodeInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,11 +248,8 @@ class DncEntry(InfoRow):
 
 
 @dataclass(frozen=True)
-class DncResult(ListResult):
+class DncResult(ListResult[DncEntry]):
     """get_dnc: the numbers of the list(s) asked for."""
-
-    rows: tuple[DncEntry, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = DncEntry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,11 +262,8 @@ class Law2300Entry(InfoRow):
 
 
 @dataclass(frozen=True)
-class Law2300Result(ListResult):
+class Law2300Result(ListResult[Law2300Entry]):
     """law2300_info: the block of one telephone of a NIT."""
-
-    rows: tuple[Law2300Entry, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = Law2300Entry
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -301,11 +283,8 @@ class IpInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class IpListResult(ListResult):
+class IpListResult(ListResult[IpInfo]):
     """get_ip: every allowed IP."""
-
-    rows: tuple[IpInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = IpInfo
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,11 +296,8 @@ class Notification(InfoRow):
 
 
 @dataclass(frozen=True)
-class NotificationsResult(ListResult):
+class NotificationsResult(ListResult[Notification]):
     """get_notification: the notifications of the range."""
-
-    rows: tuple[Notification, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = Notification
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -335,11 +311,8 @@ class AudioInfo(InfoRow):
 
 
 @dataclass(frozen=True)
-class AudioListResult(ListResult):
+class AudioListResult(ListResult[AudioInfo]):
     """audio_list: every uploaded audio."""
-
-    rows: tuple[AudioInfo, ...] = ()
-    row_kind: ClassVar[type[InfoRow]] = AudioInfo
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE
 from wolkvox_mock.contracts.client import info_results as info
 from wolkvox_mock.contracts.client import results
 from wolkvox_mock.contracts.client.operations import Id, Request, operation
@@ -26,7 +27,7 @@ When = str | datetime
 
 def wolkvox_date(value: When) -> str:
     """``value`` as Wolkvox's ``YYYYmmddHHiiss`` (text is sent as it is)."""
-    return value.strftime("%Y%m%d%H%M%S") if isinstance(value, datetime) else value
+    return WOLKVOX_DATE.render(value) if isinstance(value, datetime) else value
 
 
 def _query(**values: object) -> Request:

@@ -8,6 +8,13 @@ windows of the report's limit (31 days; skill_5: 1) and returns one result per w
 async client sends the windows concurrently, and the token's in-flight slots (``max_in_flight``)
 keep it within Wolkvox's limit of simultaneous requests.
 
+A window of a detail report (one row per record) that answers the per-call record limit
+(60,000 rows) was cut: ``report_range`` sends its two halves instead, and halves again, down to
+``min_window`` (an hour); a window that is still full there is returned with
+``truncated=True``. The windows never overlap and leave no second out, so their rows, in
+order, are the range's rows once each. Aggregating reports are never split (their rows would
+count the same key twice).
+
 Dates are ``datetime`` objects (read in the operation's time zone) or ``YYYYmmddHHiiss`` text.
 """
 
@@ -15,15 +22,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, load_catalogue
 from wolkvox_mock.contracts.client.results import WolkvoxResult
 from wolkvox_mock.contracts.errors import NotFoundError
 
 __all__ = [
+    "REPORT_RECORD_LIMIT",
     "AgentTimeRow",
     "AsyncReports",
     "CallDetailRow",
@@ -36,17 +44,21 @@ __all__ = [
 ]
 
 FAMILY = "reports_manager"
+#: Rows one report call answers at most (documented: 60,000 records per call).
+REPORT_RECORD_LIMIT = 60_000
+#: The shortest window ``report_range`` splits a full answer down to.
+MIN_WINDOW = timedelta(hours=1)
 DateLike = datetime | str
 RowT = TypeVar("RowT")
 
 
 def wire_date(value: DateLike) -> str:
     """``YYYYmmddHHiiss`` for a datetime; text is sent as it is."""
-    return value.strftime("%Y%m%d%H%M%S") if isinstance(value, datetime) else value
+    return WOLKVOX_DATE.render(value) if isinstance(value, datetime) else value
 
 
 def _parse(value: DateLike) -> datetime:
-    return value if isinstance(value, datetime) else datetime.strptime(value, "%Y%m%d%H%M%S")
+    return value if isinstance(value, datetime) else WOLKVOX_DATE.parse(value)
 
 
 def max_days(api: str) -> int:
@@ -55,7 +67,21 @@ def max_days(api: str) -> int:
     return spec.report.max_days if spec is not None and spec.report is not None else 31
 
 
-def report_windows(api: str, start: DateLike, end: DateLike) -> list[tuple[str, str]]:
+def _detail(api: str) -> bool:
+    """Whether ``api`` answers one row per record (so a range may be split and its rows joined)."""
+    spec = load_catalogue().operation(FAMILY, api)
+    return (
+        spec is not None
+        and spec.report is not None
+        and not spec.report.group
+        and spec.report.shape != "buckets"
+    )
+
+
+Window = tuple[str, str]
+
+
+def report_windows(api: str, start: DateLike, end: DateLike) -> list[Window]:
     """``[start, end]`` cut into consecutive windows ``api`` accepts, none overlapping (each
     starts one second after the previous one ends)."""
     first, last = _parse(start), _parse(end)
@@ -69,6 +95,38 @@ def report_windows(api: str, start: DateLike, end: DateLike) -> list[tuple[str, 
         if stop >= last:
             return windows
         first = stop + timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One ``report_range``: the report, its selectors, and when a window is split."""
+
+    api: str
+    record_limit: int
+    min_window: timedelta
+    selectors: Mapping[str, Any]
+
+    def halves(self, result: ReportResult) -> list[Window]:
+        """The two halves of ``result``'s window when it answered the record limit (it was
+        cut) and is longer than ``min_window``; none otherwise. The first half ends one
+        second before the second starts (dates are to the second)."""
+        if not self._full(result):
+            return []
+        first, last = _parse(result.date_ini), _parse(result.date_end)
+        if last - first <= self.min_window:
+            return []
+        middle = first + timedelta(seconds=(last - first).total_seconds() // 2)
+        return [
+            (wire_date(first), wire_date(middle)),
+            (wire_date(middle + timedelta(seconds=1)), wire_date(last)),
+        ]
+
+    def settled(self, result: ReportResult) -> ReportResult:
+        """``result`` as returned: marked ``truncated`` when it is still full."""
+        return replace(result, truncated=True) if self._full(result) else result
+
+    def _full(self, result: ReportResult) -> bool:
+        return len(result.rows) >= self.record_limit and _detail(self.api)
 
 
 # -- typed rows ----------------------------------------------------------------------------
@@ -221,6 +279,8 @@ class ReportResult(WolkvoxResult):
     empty: bool = False
     date_ini: str = ""
     date_end: str = ""
+    #: The window answered the record limit and ``report_range`` could not split it further.
+    truncated: bool = False
 
     def typed(self) -> list[Any]:
         """The rows as typed rows (``CallDetailRow`` for cdr_1, ...); KeyError for a report
@@ -263,6 +323,13 @@ def _empty(api: str, error: NotFoundError, date_ini: str, date_end: str) -> Repo
     )
 
 
+def _empty_or_raise(api: str, error: NotFoundError, query: Mapping[str, str]) -> ReportResult:
+    """The empty result Wolkvox's 404 "Validate dates entered" stands for; any other 404 raises."""
+    if not _is_empty(error):
+        raise error
+    return _empty(api, error, query["date_ini"], query["date_end"])
+
+
 def _params(date_ini: DateLike, date_end: DateLike, selectors: Mapping[str, Any]) -> dict[str, str]:
     found = {"date_ini": wire_date(date_ini), "date_end": wire_date(date_end)}
     found.update({k: str(v) for k, v in selectors.items() if v is not None})
@@ -281,17 +348,32 @@ class SyncReports:
         try:
             answer = self.call(api, method="GET", family=FAMILY, params=query)
         except NotFoundError as error:
-            if not _is_empty(error):
-                raise
-            return _empty(api, error, query["date_ini"], query["date_end"])
+            return _empty_or_raise(api, error, query)
         return _result(answer, query["date_ini"], query["date_end"])
 
     def report_range(
-        self, api: str, *, start: DateLike, end: DateLike, **selectors: Any
+        self,
+        api: str,
+        *,
+        start: DateLike,
+        end: DateLike,
+        record_limit: int = REPORT_RECORD_LIMIT,
+        min_window: timedelta = MIN_WINDOW,
+        **selectors: Any,
     ) -> Iterator[ReportResult]:
-        """The report over ``[start, end]``, one call per window the report accepts, in order."""
-        for date_ini, date_end in report_windows(api, start, end):
-            yield self.report(api, date_ini=date_ini, date_end=date_end, **selectors)
+        """The report over ``[start, end]``, one call per window the report accepts, in order;
+        a detail window answering ``record_limit`` rows is replaced by its halves."""
+        walk = _Walk(api, record_limit, min_window, selectors)
+        for window in report_windows(api, start, end):
+            yield from self._walk(walk, window)
+
+    def _walk(self, walk: _Walk, window: Window) -> Iterator[ReportResult]:
+        result = self.report(walk.api, date_ini=window[0], date_end=window[1], **walk.selectors)
+        halves = walk.halves(result)
+        if not halves:
+            yield walk.settled(result)
+        for half in halves:
+            yield from self._walk(walk, half)
 
 
 class AsyncReports:
@@ -307,16 +389,30 @@ class AsyncReports:
         try:
             answer = await self.call(api, method="GET", family=FAMILY, params=query)
         except NotFoundError as error:
-            if not _is_empty(error):
-                raise
-            return _empty(api, error, query["date_ini"], query["date_end"])
+            return _empty_or_raise(api, error, query)
         return _result(answer, query["date_ini"], query["date_end"])
 
     async def report_range(
-        self, api: str, *, start: DateLike, end: DateLike, **selectors: Any
+        self,
+        api: str,
+        *,
+        start: DateLike,
+        end: DateLike,
+        record_limit: int = REPORT_RECORD_LIMIT,
+        min_window: timedelta = MIN_WINDOW,
+        **selectors: Any,
     ) -> list[ReportResult]:
         """The report over ``[start, end]``: the windows are sent concurrently, at most
-        ``max_in_flight`` at once (the token's slots), and returned in order."""
-        windows = report_windows(api, start, end)
-        calls = [self.report(api, date_ini=a, date_end=b, **selectors) for a, b in windows]
-        return list(await asyncio.gather(*calls))
+        ``max_in_flight`` at once (the token's slots), and returned in order; a detail window
+        answering ``record_limit`` rows is replaced by its halves."""
+        walk = _Walk(api, record_limit, min_window, selectors)
+        return await self._walk_all(walk, report_windows(api, start, end))
+
+    async def _walk_all(self, walk: _Walk, windows: list[Window]) -> list[ReportResult]:
+        parts = await asyncio.gather(*(self._walk(walk, w) for w in windows))
+        return [result for part in parts for result in part]
+
+    async def _walk(self, walk: _Walk, window: Window) -> list[ReportResult]:
+        result = await self.report(walk.api, date_ini=window[0], date_end=window[1], **walk.selectors)
+        halves = walk.halves(result)
+        return await self._walk_all(walk, halves) if halves else [walk.settled(result)]

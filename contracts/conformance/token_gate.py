@@ -52,11 +52,13 @@ class HoldRefused(Exception):
 class HoldsTokens(Protocol):
     """What ``FakeHolder`` needs: ``WolkvoxFake`` has it (no import of the fake here)."""
 
-    def hold(self, token: str) -> None: ...
+    def hold(self, token: str | None = None) -> None: ...
 
     def release(self, token: str | None = None) -> int: ...
 
-    def wait_held_async(self, token: str, count: int = 1, timeout: float = 5.0) -> Awaitable[bool]: ...
+    def wait_held_async(
+        self, count: int = 1, *, token: str | None = None, timeout: float = 5.0
+    ) -> Awaitable[bool]: ...
 
 
 @dataclass
@@ -72,7 +74,7 @@ class FakeHolder:
 
     async def wait_held(self, count: int, timeout: float) -> bool:
         """Wait on the fake's gate."""
-        return await self.fake.wait_held_async(self.token, count, timeout)
+        return await self.fake.wait_held_async(count, token=self.token, timeout=timeout)
 
     async def release(self) -> None:
         """Release the token at the fake."""

@@ -214,7 +214,7 @@ async def hold_status(request: Request) -> Response:
     token = _token_of(request, must_exist=False)
     wait = query_int(request, "wait", None, minimum=1)
     timeout = query_float(request, "timeout", 5.0, _MAX_WAIT)
-    if wait is not None and not await fake_of(request).wait_held_async(token, wait, timeout):
+    if wait is not None and not await fake_of(request).wait_held_async(wait, token=token, timeout=timeout):
         held = fake_of(request).gate.held_count(token)
         raise ControlError(
             408,

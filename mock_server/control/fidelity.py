@@ -181,6 +181,12 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "docs/reports.md",
     ),
     (
+        "reports_manager.php: agentbox calls and sessions and campaign dials the fake recorded are report rows "
+        "(a call lasts a second at least, a dialer call that did not connect is a call record, one dial per attempt)",
+        "I",
+        "docs/reports.md",
+    ),
+    (
         "Shared store (--store redis://...): its own unreachability answers 503 SERVICE UNAVAILABLE, "
         "msg WOLKVOX-MOCK STORE UNREACHABLE; a dead process's in-flight slot frees after a 10 s lease",
         "I",

@@ -31,7 +31,7 @@ async def login_agent(request: Request) -> Response:
     details: dict[str, Any] = {k: body[k] if k == "chats" else str(body[k]) for k in _DETAILS if k in body}
     server, agent_id = _path(request, "server"), _path(request, "agent_id")
     try:
-        session = fake_of(request).login_agent(server, agent_id, **details)
+        session = fake_of(request).login_agent(agent_id, **details, server=server)
     except KeyError as exc:
         raise ControlError(
             404, str(exc.args[0]), "create the agent first (seed, add_agent or create_agent)"
@@ -43,7 +43,7 @@ async def logout_agent(request: Request) -> Response:
     """Log an agent out (it leaves real_time)."""
     server, agent_id = _path(request, "server"), _path(request, "agent_id")
     try:
-        found = fake_of(request).logout_agent(server, agent_id)
+        found = fake_of(request).logout_agent(agent_id, server=server)
     except KeyError as exc:
         raise ControlError(404, str(exc.args[0]), "use a server code the fake has") from None
     return ok({"logged_out": found})
@@ -57,7 +57,7 @@ async def dial_now(request: Request) -> Response:
         raise ControlError(400, f"count {count!r} is not a positive whole number", 'send {"count": 10}')
     server, campaign_id = _path(request, "server"), _path(request, "campaign_id")
     try:
-        dialled = fake_of(request).dial_now(server, campaign_id, count)
+        dialled = fake_of(request).dial_now(campaign_id, count, server=server)
     except KeyError as exc:
         raise ControlError(
             404, str(exc.args[0]), "create the campaign first (campaign.php create_campaign)"

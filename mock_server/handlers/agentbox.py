@@ -100,6 +100,7 @@ def _dial_preview_record(ctx: HandlerContext, session: AgentSession, call: CallR
 
 def _end_call(ctx: HandlerContext, session: AgentSession, call: CallRecord) -> None:
     session.call, session.muted, session.held = "", False, False
+    call.ended = ctx.now.isoformat()
     session.move("ready" if call.typed else "acw", ctx.now)
 
 
@@ -110,8 +111,7 @@ def change_status(ctx: HandlerContext) -> Success:
     _idle(session)
     wanted, aux = text(ctx, "status"), ctx.op.sessions.aux_states
     if wanted.lower() == "logout":
-        session.settle(ctx.now)
-        ctx.op.sessions.logout(session.agent_id)
+        ctx.op.sessions.logout(session.agent_id, ctx.now)
         return Success(values={"status_name": "Logout"})
     if wanted.lower() == "ready":
         session.move("ready", ctx.now)
@@ -235,7 +235,9 @@ def transfer(ctx: HandlerContext) -> Success:
         other.call = other.last_call = call.conn_id
         other.calls += 1
         other.internal += 1
-        call.agent_id = other.agent_id
+        # The call goes on with the other agent; the reports keep who transferred it.
+        call.transferred_from = call.transferred_from or session.agent_id
+        call.agent_id, call.ended = other.agent_id, ""
     call.type_interaction = "transfer"
     return Success(values={"customer_phone": target}, data={"conn_id": call.conn_id})
 

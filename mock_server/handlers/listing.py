@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HandlerContext, Success
 from wolkvox_mock.state.models import Operation
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 #: ``YYYYmmddHHiiss``, Wolkvox's date parameters, as a strptime format.
-DATE_FORMAT = "%Y%m%d%H%M%S"
+DATE_FORMAT = WOLKVOX_DATE.strftime
 #: Days a date range may span (the limits bullet of every information.php page).
 MAX_RANGE_DAYS = 31
 _SHOWN = "%Y-%m-%d %H:%M:%S"

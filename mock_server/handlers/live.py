@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HandlerContext
 from wolkvox_mock.handlers.fields import find_agent, invalid_value, text
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: Wolkvox's date format in queries and bodies (YYYYmmddHHiiss).
-STAMP = "%Y%m%d%H%M%S"
+STAMP = WOLKVOX_DATE.strftime
 
 
 def zone(op: Operation) -> ZoneInfo:

@@ -73,6 +73,8 @@ class ReportContext:
     code_group: int = 0
     #: Per-group work shared by the counters of one row (keyed by the group's id).
     memo: dict[int, Any] = field(default_factory=dict)
+    #: Rows one call answers at most (Wolkvox: 60,000; an operation may lower it for tests).
+    max_records: int = 60_000
 
     def __post_init__(self) -> None:
         self.api = self.spec.api

@@ -11,23 +11,25 @@ applies Wolkvox's rules on the request (docs/reports.md) and builds the rows:
 3. the records of the days in range: generated history (wolkvox_mock.state.history) plus what
    the fake recorded itself; only what started inside the range and before now
 4. no rows                                                    404 Validate dates entered
-5. at most 60,000 rows (Wolkvox's per-call limit): the first 60,000 in time order (ours)
+5. at most 60,000 rows (Wolkvox's per-call limit): the first 60,000 in time order (ours);
+   an operation's ``HistoryConfig.max_records`` lowers the limit for tests
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wolkvox_mock.contracts.catalogue import load_catalogue
+from wolkvox_mock.contracts.catalogue import WOLKVOX_DATE, load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.handlers.context import HANDLERS, HandlerContext, Success
 from wolkvox_mock.handlers.fields import missing
+from wolkvox_mock.handlers.live import sync
 from wolkvox_mock.handlers.report_aggregates import aggregate_value
 from wolkvox_mock.handlers.report_fields import Getter, getters_for
+from wolkvox_mock.handlers.report_recorded import Recorded, recorded_activity
 from wolkvox_mock.handlers.report_records import FILTERS, SOURCES, recorded_omni
 from wolkvox_mock.handlers.report_values import ReportContext, moment, ordinal
 from wolkvox_mock.state.history import Chat, Day, HistoryConfig, Omni, Roster
@@ -36,7 +38,6 @@ __all__ = ["MAX_RECORDS", "REPORTS", "answer_report", "parse_date"]
 
 #: Rows one call answers at most (documented limit: 60,000 records per call).
 MAX_RECORDS = 60_000
-_DATE = re.compile(r"[0-9]{14}")
 _BUCKETS = ("0_5_seg", "6_20_seg", "21_60_seg", "61_120_seg", "greater_than_121")
 _SELECTORS = {"agent_id": "agent", "skill_id": "skill", "campaign_id": "campaign"}
 
@@ -44,10 +45,10 @@ _SELECTORS = {"agent_id": "agent", "skill_id": "skill", "campaign_id": "campaign
 def parse_date(name: str, value: str) -> datetime:
     """A ``YYYYmmddHHiiss`` parameter as a naive datetime (400 invalid_dates otherwise)."""
     text = value.strip()
-    if not _DATE.fullmatch(text):
+    if not WOLKVOX_DATE.shaped(text):
         raise _dates(f"{name} must be YYYYmmddHHiiss, e.g. 20250201000000", f"{name} is not YYYYmmddHHiiss")
     try:
-        return datetime.strptime(text, "%Y%m%d%H%M%S")
+        return WOLKVOX_DATE.parse(text)
     except ValueError:
         raise _dates(f"{name} is not a real date and time", f"{name} is not a valid date") from None
 
@@ -77,7 +78,9 @@ def _context(ctx: HandlerContext) -> ReportContext:
     now = ctx.now.astimezone(ZoneInfo(ctx.op.timezone)).replace(tzinfo=None)
     selectors = {k: str(v).strip() for k, v in ctx.payload.items() if k not in ("date_ini", "date_end")}
     _check_selectors(spec, selectors)
-    return ReportContext(spec, spec.report, ctx.op, Roster.of(ctx.op), start, end, now, selectors)
+    rctx = ReportContext(spec, spec.report, ctx.op, Roster.of(ctx.op), start, end, now, selectors)
+    rctx.max_records = max(1, min(MAX_RECORDS, HistoryConfig.of(ctx.op).max_records))
+    return rctx
 
 
 def _check_selectors(spec: Any, selectors: dict[str, str]) -> None:
@@ -96,20 +99,29 @@ def _check_selectors(spec: Any, selectors: dict[str, str]) -> None:
             )
 
 
-def _days(rctx: ReportContext, state: Any) -> Iterator[Day]:
+def _days(rctx: ReportContext, ctx: HandlerContext) -> Iterator[Day]:
     """The days of the range, generated one at a time (a report that stops at 60,000 rows
     generates no more days than it needs), with what the fake recorded on each."""
     config = HistoryConfig.of(rctx.op)
     today = rctx.now.date()
-    recorded: dict[date, list[Omni]] = {}
-    for item in recorded_omni(state, rctx):
-        recorded.setdefault(item.day, []).append(item)
+    omni: dict[date, list[Omni]] = {}
+    for item in recorded_omni(ctx.state, rctx):
+        omni.setdefault(item.day, []).append(item)
+    activity = recorded_activity(rctx.op, rctx, ctx.now)
+    nothing = Recorded()
     for day in rctx.days():
-        extra = tuple(recorded.get(day, ()))
-        if config.covers(day, today):
-            yield Day(day, config.seed, config.calls_per_day, rctx.roster, extra)
-        else:
-            yield Day(day, extra_omni=extra)
+        mine = activity.get(day, nothing)
+        generated = config.covers(day, today)
+        yield Day(
+            day,
+            config.seed if generated else "",
+            config.calls_per_day if generated else 0,
+            rctx.roster if generated else None,
+            extra_omni=tuple(omni.get(day, ())),
+            extra_calls=tuple(mine.calls),
+            extra_sessions=tuple(mine.sessions),
+            extra_dials=tuple(mine.dials),
+        )
 
 
 def _selected(rctx: ReportContext) -> list[tuple[str, Any]]:
@@ -131,7 +143,7 @@ def _selected(rctx: ReportContext) -> list[tuple[str, Any]]:
     return wanted
 
 
-def _records(rctx: ReportContext, state: Any) -> list[Any]:
+def _records(rctx: ReportContext, ctx: HandlerContext) -> list[Any]:
     report = rctx.report
     low, high = rctx.bounds()
     keep = FILTERS.get(report.where or "")
@@ -139,7 +151,7 @@ def _records(rctx: ReportContext, state: Any) -> list[Any]:
         keep = _coded_second
     wanted = _selected(rctx)
     found = []
-    for record in SOURCES[report.rows](_days(rctx, state), rctx):
+    for record in SOURCES[report.rows](_days(rctx, ctx), rctx):
         # Chats are reported when they closed (chat_1 filters by close date, seen by a client).
         when = record.end if type(record) is Chat else record.sec
         if not low <= ordinal(record.day, when) <= high:
@@ -149,7 +161,7 @@ def _records(rctx: ReportContext, state: Any) -> list[Any]:
         if wanted and not all(getattr(record, a, v) == v for a, v in wanted):
             continue
         found.append(record)
-        if not report.group and len(found) >= MAX_RECORDS:
+        if not report.group and len(found) >= rctx.max_records:
             break
     return found
 
@@ -235,7 +247,7 @@ def _rows(rctx: ReportContext, records: list[Any]) -> list[dict[str, Any]]:
     rctx.total = len(records)
     groups = _groups(records, report.group, rctx)
     fields = _fields(rctx)
-    return [_grouped_row(g, fields, report.group, rctx) for g in groups[:MAX_RECORDS]]
+    return [_grouped_row(g, fields, report.group, rctx) for g in groups[: rctx.max_records]]
 
 
 def _fields(rctx: ReportContext) -> tuple[str, ...]:
@@ -301,7 +313,8 @@ def _bucket_of(seconds: int) -> str:
 def answer_report(ctx: HandlerContext) -> Success:
     """The handler of every reports_manager.php report."""
     rctx = _context(ctx)
-    records = _records(rctx, ctx.state)
+    sync(ctx)  # the campaigns' dialer up to now: its calls are reported too
+    records = _records(rctx, ctx)
     if not records:
         raise WolkvoxAPIError.from_catalogue(
             "report_empty", hint="no record in this range (Wolkvox answers 404 for an empty report)"

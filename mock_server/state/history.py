@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from heapq import merge
 from itertools import accumulate
 from math import log
 from typing import Any, TypeVar
@@ -80,6 +81,9 @@ class HistoryConfig:
     end: str = ""
     #: Voice calls a day; chats are a quarter of it, dials a fifth, interactions a twentieth.
     calls_per_day: int = 200
+    #: Rows one report call answers at most: Wolkvox's documented 60,000; lower it to test how
+    #: a client pages through a full answer without generating 60,000 rows.
+    max_records: int = 60_000
 
     @classmethod
     def of(cls, op: Operation) -> HistoryConfig:
@@ -90,11 +94,20 @@ class HistoryConfig:
             days=int(raw.get("days", 0)),
             end=str(raw.get("end", "") or ""),
             calls_per_day=int(raw.get("calls_per_day", cls.calls_per_day)),
+            max_records=int(raw.get("max_records", cls.max_records)),
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form kept in ``Operation.collections["history"]``."""
-        return {"seed": self.seed, "days": self.days, "end": self.end, "calls_per_day": self.calls_per_day}
+        found: dict[str, Any] = {
+            "seed": self.seed,
+            "days": self.days,
+            "end": self.end,
+            "calls_per_day": self.calls_per_day,
+        }
+        if self.max_records != HistoryConfig.max_records:  # written only when lowered
+            found["max_records"] = self.max_records
+        return found
 
     def apply(self, op: Operation) -> None:
         """Give ``op`` this history (kept in its collections, so exports and seeds carry it)."""
@@ -159,8 +172,9 @@ def _codes(op: Operation, group: str) -> tuple[tuple[str, str], ...]:
 
 
 def _campaigns(op: Operation) -> tuple[str, ...]:
-    found = op.collections.get("campaigns") or {}
-    return tuple(sorted(str(c) for c in found)) or _DEFAULT_CAMPAIGNS
+    # The seed's campaigns and those campaign.php created (their dials are reported too).
+    found = {str(c) for c in op.collections.get("campaigns") or {}} | set(op.campaigns.campaigns)
+    return tuple(sorted(found)) or _DEFAULT_CAMPAIGNS
 
 
 # Slots: a month at 10,000 calls a day keeps ~300,000 of these (bench/reports.py measures it).
@@ -193,21 +207,26 @@ class Call:
     customer_number: int
     peer: int  # transfer/conference target agent, -1: none
     extra: int  # 30 random bits from which optional details are derived
+    #: (conn_id, telephone, customer id) of a call the fake itself placed (agentbox, dialer).
+    recorded: tuple[str, str, str] | None = None
 
     @property
     def conn_id(self) -> str:
-        """The call's id, ``"{seconds since 1970 at its start}.{number}"`` (dot-separated digits)."""
+        """The call's id, ``"{seconds since 1970 at its start}.{number}"`` (dot-separated
+        digits), or the conn_id the fake gave a call it placed itself."""
+        if self.recorded is not None:
+            return self.recorded[0]
         return f"{_stamp(self.day) + self.sec}.{self.number}"
 
     @property
     def phone(self) -> str:
         """The customer's telephone."""
-        return str(self.phone_number)
+        return str(self.phone_number) if self.recorded is None else self.recorded[1]
 
     @property
     def customer(self) -> str:
         """The customer's id."""
-        return str(self.customer_number)
+        return str(self.customer_number) if self.recorded is None else self.recorded[2]
 
     @property
     def end(self) -> int:
@@ -313,13 +332,18 @@ class Omni:
 class Day:
     """One day of history. Each kind of record is generated the first time it is read, from
     its own random stream (``"{seed}|{server}|{day}|calls"``...), and cached on its own: a
-    report of calls never generates chats. ``extra_omni`` are interactions the fake recorded."""
+    report of calls never generates chats. The ``extra_*`` records are what the fake recorded
+    itself that day (interactions, agentbox calls and sessions, campaign dials), merged in time
+    order with the generated ones."""
 
     day: date
     seed: str = ""
     calls_per_day: int = 0
     roster: Roster | None = None
     extra_omni: tuple[Omni, ...] = ()
+    extra_calls: tuple[Call, ...] = ()
+    extra_sessions: tuple[Session, ...] = ()
+    extra_dials: tuple[Dial, ...] = ()
 
     def _key(self) -> tuple[str, int, Roster, date] | None:
         if self.roster is None or self.calls_per_day <= 0:
@@ -330,13 +354,13 @@ class Day:
     def sessions(self) -> tuple[Session, ...]:
         """The agents' sessions of the day."""
         key = self._key()
-        return () if key is None else _sessions_of(key[0], key[2], key[3])
+        return (() if key is None else _sessions_of(key[0], key[2], key[3])) + self.extra_sessions
 
     @property
     def calls(self) -> tuple[Call, ...]:
         """The day's voice calls, in start order."""
         key = self._key()
-        return () if key is None else _calls_of(*key)
+        return _merged(() if key is None else _calls_of(*key), self.extra_calls)
 
     @property
     def chats(self) -> tuple[Chat, ...]:
@@ -348,13 +372,23 @@ class Day:
     def dials(self) -> tuple[Dial, ...]:
         """The day's campaign attempts, in time order."""
         key = self._key()
-        return () if key is None else _dials_of(*key)
+        return _merged(() if key is None else _dials_of(*key), self.extra_dials)
 
     @property
     def omni(self) -> tuple[Omni, ...]:
         """The day's e-mail and social interactions, then those the fake recorded."""
         key = self._key()
         return (() if key is None else _omni_of(*key)) + self.extra_omni
+
+
+R = TypeVar("R", Call, Dial)
+
+
+def _merged(generated: tuple[R, ...], recorded: tuple[R, ...]) -> tuple[R, ...]:
+    """Both in time order (each already is); the generated tuple itself when nothing was recorded."""
+    if not recorded:
+        return generated
+    return tuple(merge(generated, recorded, key=lambda r: r.sec))
 
 
 def generate_day(seed: str, calls_per_day: int, roster: Roster, day: date) -> Day:

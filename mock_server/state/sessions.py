@@ -12,6 +12,11 @@ agentbox then moves the session between states:
 
 Time counters (``ready_time``, ``talk_time``...) add up the seconds spent in each state, so
 real_time's figures follow the fake's clock.
+
+For the reports (reports_manager.php), the book also keeps what happened, bounded: every
+stretch of a session in one state (``AgentSession.stretches``), the sessions that ended
+(``SessionBook.ended``) and every call placed (``SessionBook.log``), beyond the hour the
+call window keeps.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from typing import Any
 __all__ = [
     "AUX_STATES",
     "CALL_WINDOW",
+    "ENDED_SIZE",
+    "LOG_SIZE",
     "AgentSession",
     "CallRecord",
     "SessionBook",
@@ -40,6 +47,10 @@ AUX_STATES: dict[str, str] = {
 }
 #: How long the call log keeps a call (real_time shows at most the last hour).
 CALL_WINDOW = timedelta(hours=1)
+#: Calls the report log keeps (oldest dropped first; ours, a bound on memory).
+LOG_SIZE = 100_000
+#: Ended sessions kept for the reports (oldest dropped first; ours).
+ENDED_SIZE = 10_000
 #: The state names real_time shows (ours: Wolkvox does not publish its list).
 STATE_NAMES = {"ready": "Ready", "talking": "Talking", "acw": "ACW", "logout": "Logout"}
 _COUNTED = {"ready": "ready_time", "talking": "talk_time", "acw": "acw_time"}
@@ -63,6 +74,10 @@ class CallRecord:
     hit: str = "no"
     typed: bool = False
     dtmf: str = ""
+    #: When the agent hung up (ISO 8601), "" while the call goes on or for dialer calls.
+    ended: str = ""
+    #: The agent who transferred the call to ``agent_id`` ("" if none did).
+    transferred_from: str = ""
 
 
 @dataclass
@@ -92,6 +107,10 @@ class AgentSession:
     connection_type: str = "Ethernet"
     buttons: dict[str, str] = field(default_factory=dict)
     chats: list[dict[str, Any]] = field(default_factory=list)
+    #: Closed stretches ``[status, aux_id, start, end]`` (ISO 8601), oldest first.
+    stretches: list[list[str]] = field(default_factory=list)
+    #: When the session ended (ISO 8601), "" while it is open.
+    logout: str = ""
 
     def status_name(self, aux_states: dict[str, str]) -> str:
         """The state as real_time shows it (Ready, Talking, ACW, or the auxiliary state's name)."""
@@ -113,6 +132,8 @@ class AgentSession:
         counter = "aux_time" if self.status == "aux" else _COUNTED.get(self.status)
         if counter:
             setattr(self, counter, getattr(self, counter) + elapsed)
+        if elapsed > 0:
+            self.stretches.append([self.status, self.aux_id, self.since, now.isoformat()])
         self.since = now.isoformat()
 
     def totals(self, now: datetime) -> dict[str, float]:
@@ -139,23 +160,37 @@ class SessionBook:
     aux_states: dict[str, str] = field(default_factory=lambda: dict(AUX_STATES))
     #: conn_id -> call, for the calls still in the log (rebuilt on import).
     by_conn: dict[str, CallRecord] = field(default_factory=dict, repr=False)
+    #: Every call placed, oldest first, beyond the call window (what the reports read).
+    log: deque[CallRecord] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
+    #: Sessions that ended, oldest first (what the reports read besides the open ones).
+    ended: deque[AgentSession] = field(default_factory=lambda: deque(maxlen=ENDED_SIZE))
 
     def login(self, agent_id: str, now: datetime, **details: Any) -> AgentSession:
         """Open (or reopen) ``agent_id``'s session, Ready."""
+        if agent_id in self.sessions:  # a second login ends the first session
+            self.logout(agent_id, now)
         stamp = now.isoformat()
         session = AgentSession(agent_id=agent_id, login=stamp, since=stamp, **details)
         self.sessions[agent_id] = session
         return session
 
-    def logout(self, agent_id: str) -> None:
-        """Close ``agent_id``'s session (it leaves real_time)."""
-        self.sessions.pop(agent_id, None)
+    def logout(self, agent_id: str, now: datetime | None = None) -> None:
+        """Close ``agent_id``'s session (it leaves real_time) at ``now``; without ``now`` it
+        ends at its last change of state. The reports keep it in ``ended``."""
+        session = self.sessions.pop(agent_id, None)
+        if session is None:
+            return
+        if now is not None:
+            session.settle(now)
+        session.logout = session.since or session.login
+        self.ended.append(session)
 
     def place(self, now: datetime, **values: Any) -> CallRecord:
         """Log a new call with a fresh conn_id (dropping calls older than ``CALL_WINDOW``)."""
         call = CallRecord(conn_id=str(self.next_conn_id), date=now.isoformat(), **values)
         self.next_conn_id += 1
         self.calls.append(call)
+        self.log.append(call)
         self.by_conn[call.conn_id] = call
         while self.calls and datetime.fromisoformat(self.calls[0].date) < now - CALL_WINDOW:
             self.by_conn.pop(self.calls.popleft().conn_id, None)
@@ -173,17 +208,25 @@ class SessionBook:
             "calls": [asdict(c) for c in self.calls],
             "next_conn_id": self.next_conn_id,
             "aux_states": dict(self.aux_states),
+            "log": [asdict(c) for c in self.log],
+            "ended": [asdict(s) for s in self.ended],
         }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> SessionBook:
         """A book from ``export``'s dict (None: an empty one)."""
         raw = raw or {}
+        log = [CallRecord(**c) for c in raw.get("log", [])]
+        logged = {c.conn_id: c for c in log}
+        # A call in both the window and the log is one object, so a change shows in both.
+        calls = [logged.get(str(c.get("conn_id"))) or CallRecord(**c) for c in raw.get("calls", [])]
         book = cls(
             sessions={str(s["agent_id"]): AgentSession(**s) for s in raw.get("sessions", [])},
-            calls=deque(CallRecord(**c) for c in raw.get("calls", [])),
+            calls=deque(calls),
             next_conn_id=int(raw.get("next_conn_id", 1)),
             aux_states={str(k): str(v) for k, v in (raw.get("aux_states") or AUX_STATES).items()},
+            log=deque(log or calls, maxlen=LOG_SIZE),
+            ended=deque((AgentSession(**s) for s in raw.get("ended", [])), maxlen=ENDED_SIZE),
         )
         book.by_conn = {c.conn_id: c for c in book.calls}
         return book

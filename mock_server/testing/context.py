@@ -76,12 +76,10 @@ class mock_wolkvox:
     # -- the context manager -----------------------------------------------------------------
 
     def __enter__(self) -> WolkvoxMock:
-        mock = WolkvoxMock.build(**self.options)
+        mock = (WolkvoxLive if self.live else WolkvoxMock).build(**self.options)
         if self.latency is not None:
             _set_latency(mock.settings, self.latency)
-        server = LiveServer(mock.app).start() if self.live else None
-        if server is not None:
-            mock = WolkvoxLive(server, server=mock.server)
+        server = mock.start().live_server if isinstance(mock, WolkvoxLive) else None
         pass_through = [server.url] if server is not None else []
         router = WolkvoxRouter(mock.app, other_hosts=self.other_hosts, pass_through=pass_through)
         router.__enter__()

@@ -58,7 +58,7 @@ def test_what_they_draw_is_accepted_by_the_fake(
     loaded = client.post("/api/v2/campaign.php", params=params, headers=HEADERS, json=batch)
     assert loaded.status_code == 201, loaded.text
     assert loaded.json()["data"] == [{"total_registers": str(len(batch))}]
-    app.fake.login_agent(SERVER, "1001")
+    app.fake.login_agent("1001", server=SERVER)
     dialled = client.post("/api/v2/agentbox.php", params={"api": "dial", **dial}, headers=HEADERS)
     assert dialled.status_code == 200, dialled.text
 

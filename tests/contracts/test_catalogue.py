@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
+import yaml
 
 from wolkvox_mock.contracts import errors, load_catalogue
+from wolkvox_mock.contracts.catalogue import DATA_DIR, FORMATS, WOLKVOX_DATE, _field_specs
 from wolkvox_mock.contracts.errors import WolkvoxAPIError, error_class_for
 
 DOCUMENTED_ROWS = [
@@ -65,3 +70,36 @@ def test_add_interaction_spec_matches_the_documentation() -> None:
 def test_unknown_error_key_is_a_key_error() -> None:
     with pytest.raises(KeyError):
         load_catalogue().error("nope")
+
+
+def test_a_fields_shape_is_named_once_by_its_format() -> None:
+    """One vocabulary: ``format`` names the shape; its pattern and example come from ``FORMATS``."""
+    shaped = [
+        (family, f)
+        for (family, _), spec in load_catalogue().operations.items()
+        for f in (*spec.fields, *spec.query)
+        if f.format
+    ]
+    assert {family for family, _ in shaped} >= {"information", "reports_manager"}
+    for _, field in shaped:
+        shape = FORMATS[field.format]  # type: ignore[index]
+        assert field.pattern == shape.pattern
+        assert field.example is not None and re.fullmatch(shape.pattern, field.example)
+    for path in (DATA_DIR / "operations").glob("*.yaml"):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert "pattern:" not in yaml.safe_dump(raw), path.name  # no second word for a shape
+
+
+def test_an_unknown_format_is_refused_when_the_catalogue_loads() -> None:
+    with pytest.raises(ValueError, match="unknown format 'YYYY'"):
+        _field_specs({"date": {"format": "YYYY"}})
+
+
+def test_the_date_format_writes_and_reads_wolkvox_dates() -> None:
+    moment = datetime(2026, 2, 28, 23, 59, 58)
+    assert WOLKVOX_DATE.render(moment) == "20260228235958"
+    assert WOLKVOX_DATE.parse("20260228235958") == moment
+    for bad in ("2026022823595", "2026-02-28 23", "20260230000000", "２０２６０２２８２３５９５８"):
+        with pytest.raises(ValueError):
+            WOLKVOX_DATE.parse(bad)
+    assert WOLKVOX_DATE.shaped("20261399000000") and not WOLKVOX_DATE.shaped("2026139900000x")

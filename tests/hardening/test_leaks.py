@@ -86,7 +86,7 @@ def cancelled_client_tasks(leaks: Leaks) -> None:
                     tasks = [asyncio.ensure_future(asyncio.wait_for(call, 0.005)) for call in calls]
                 else:
                     tasks = [asyncio.ensure_future(call) for call in calls]
-                    assert await leaks.fake.wait_held_async(TOKEN, LIMIT)
+                    assert await leaks.fake.wait_held_async(LIMIT, token=TOKEN)
                     for task in tasks:
                         task.cancel()
                 results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -118,7 +118,7 @@ def clients_gone_while_held(leaks: Leaks) -> None:
     for _ in range(ROUNDS):
         leaks.fake.hold(TOKEN)
         socks = [leaks.connect(REQUEST) for _ in range(LIMIT)]
-        assert leaks.fake.wait_held(TOKEN, LIMIT)
+        assert leaks.fake.wait_held(LIMIT, token=TOKEN)
         for sock in socks:
             sock.close()
         assert leaks.settled()
@@ -214,7 +214,7 @@ def assert_full_limit_admitted(leaks: Leaks) -> None:
     """LIMIT held requests are admitted, one more is refused as busy, all LIMIT succeed."""
     leaks.fake.hold(TOKEN)
     socks = [leaks.connect(REQUEST) for _ in range(LIMIT)]
-    assert leaks.fake.wait_held(TOKEN, LIMIT)
+    assert leaks.fake.wait_held(LIMIT, token=TOKEN)
     extra = raw_exchange(leaks.live.host, leaks.live.port, REQUEST)
     assert extra.status == 403
     assert (

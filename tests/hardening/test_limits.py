@@ -287,7 +287,7 @@ def test_stop_returns_while_a_request_is_held_and_frees_its_slot() -> None:
     live = LiveServer(app, timeout_graceful_shutdown=1).start()
     app.fake.hold(TOKEN)
     sock = _stalled(live, _request(ADD_INTERACTION, f"wolkvox-token: {TOKEN}\r\n", b"{}"))
-    assert app.fake.wait_held(TOKEN, 1)
+    assert app.fake.wait_held(1, token=TOKEN)
     started = time.monotonic()
     live.stop()
     sock.close()

@@ -34,7 +34,7 @@ def live() -> Iterator[LiveServer]:
 
 
 def _tokens(fake: WolkvoxFake, count: int) -> list[str]:
-    return [fake.add_token(SERVER, f"{i:04d}-{'ab' * 12}-{i:04d}") for i in range(count)]
+    return [fake.add_token(f"{i:04d}-{'ab' * 12}-{i:04d}", server=SERVER) for i in range(count)]
 
 
 def _post_all(url: str, tokens: list[str], barrier: threading.Barrier | None = None) -> list[int]:
@@ -68,7 +68,9 @@ def test_n_held_requests_released_at_once_are_each_recorded_once(live: LiveServe
         live.fake.hold(token)
     with ThreadPoolExecutor(max_workers=1) as waiter:
         statuses = waiter.submit(_post_all, live.url, tokens)
-        assert all(live.fake.wait_held(token, 1, 30) for token in tokens)  # a bound for a loaded machine
+        assert all(
+            live.fake.wait_held(1, token=token, timeout=30) for token in tokens
+        )  # a bound for a loaded machine
         assert live.fake.interactions == []
         assert live.fake.release() == N
         assert statuses.result(timeout=30) == [201] * N

@@ -22,6 +22,7 @@ EXAMPLE_COUNTS = {
     "test_example_client.py": 4,
     "test_example_live.py": 4,
     "test_example_marker.py": 5,
+    "test_example_reports.py": 1,
     "test_example_respx.py": 6,
     "test_example_safety.py": 4,
     "test_example_unittest.py": 3,

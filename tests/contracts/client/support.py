@@ -49,7 +49,7 @@ def _nothing(fake: WolkvoxFake) -> None:
 
 
 def _quota_of_one(fake: WolkvoxFake) -> None:
-    fake.add_token(SERVER, QUOTA_TOKEN, limit=1)
+    fake.add_token(QUOTA_TOKEN, limit=1, server=SERVER)
 
 
 def _disable_module(fake: WolkvoxFake) -> None:

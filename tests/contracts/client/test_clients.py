@@ -110,7 +110,7 @@ def occupy(target: Target) -> tuple[Occupants, list[httpx.Response]]:
         thread.start()
         threads.append(thread)
         # One at a time, so that round robin hands them the agents in order.
-        assert target.fake.wait_held(TOKEN, number)
+        assert target.fake.wait_held(number, token=TOKEN)
     return Occupants(threads), answers
 
 

@@ -83,7 +83,7 @@ async def occupied(app: WolkvoxApp, url: str) -> AsyncIterator[asyncio.Future[li
                     other.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=WOLKVOX_HEADERS)
                 )
             )
-            assert await app.fake.wait_held_async(TOKEN, number)
+            assert await app.fake.wait_held_async(number, token=TOKEN)
         together = asyncio.gather(*tasks)
         try:
             yield together

@@ -531,3 +531,20 @@ def test_results_are_wolkvox_results() -> None:
     for op in typed_methods().values():
         assert issubclass(op.kind, WolkvoxResult)
         assert op.kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_every_list_result_reads_its_rows_as_the_row_type_it_names() -> None:
+    from typing import get_args
+
+    from wolkvox_mock.contracts.client import info_results
+
+    lists = [
+        c
+        for c in vars(info_results).values()
+        if isinstance(c, type) and issubclass(c, info_results.ListResult)
+    ]
+    named = [c for c in lists if c is not info_results.ListResult]
+    assert len(named) == 12
+    for kind in named:
+        [base] = kind.__orig_bases__  # type: ignore[attr-defined]
+        assert kind.row_kind is get_args(base)[0] and kind.row_kind is not info_results.InfoRow

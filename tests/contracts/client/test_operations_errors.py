@@ -118,7 +118,7 @@ def test_typed_method_raises_the_catalogue_exception(client: Driver, case: Refus
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_information_calls_count_against_the_quota(app: WolkvoxApp, flavour: str) -> None:
-    app.fake.add_token(SERVER, QUOTA_TOKEN, limit=2)
+    app.fake.add_token(QUOTA_TOKEN, limit=2, server=SERVER)
     with ExitStack() as stack:
         limited = Driver(app, flavour, stack, token=QUOTA_TOKEN)
         info = limited("token_info")

@@ -135,7 +135,7 @@ def test_refusals_are_the_catalogued_exceptions(fake_app: WolkvoxApp, client: Wo
 
 def test_an_agent_driven_through_the_typed_client(fake_app: WolkvoxApp, client: WolkvoxClient) -> None:
     put_code(fake_app)
-    fake_app.fake.login_agent(SERVER, "1001")
+    fake_app.fake.login_agent("1001", server=SERVER)
     dialled = client.agentbox_dial(agent_id=1001, customer_phone="3001112233")
     assert type(dialled) is lr.ConnResult and dialled.conn_id == "1"
     assert client.real_time_agents().rows[0]["agent_status"] == "Talking"

@@ -4,7 +4,8 @@ and a long range walked in windows within the token's in-flight limit."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from wolkvox_mock.contracts.client.reports import (
     CallDetailRow,
     CampaignRecordRow,
     ChatRow,
+    ReportResult,
     report_windows,
 )
 from wolkvox_mock.contracts.errors import InvalidDatesError
@@ -103,7 +105,7 @@ def test_async_report_range_keeps_to_the_tokens_in_flight_limit(history_app: Wol
     history_app.fake.settings.concurrency_limit = 2
     history_app.fake.settings.latency = 0.05
     # A token of its own: every client of one token in a process shares its max_in_flight.
-    token = history_app.fake.add_token(SERVER)
+    token = history_app.fake.add_token(server=SERVER)
 
     async def run() -> list[int]:
         transport = httpx.ASGITransport(app=history_app)
@@ -115,3 +117,64 @@ def test_async_report_range_keeps_to_the_tokens_in_flight_limit(history_app: Wol
     assert len(sizes) == 4 and all(sizes)
     assert history_app.fake.gate.peak(token) <= 2
     assert [e.status for e in history_app.fake.journal.entries()] == [200] * 4  # no 403 busy
+
+
+def low_limit_app(limit: int | None) -> WolkvoxApp:
+    """The history of ``history_app``; the fake answers at most ``limit`` rows a call."""
+    state = demo_state(SERVER, TOKEN)
+    config = HistoryConfig(seed="client", days=100, end="2026-11-28", calls_per_day=40)
+    if limit is not None:
+        config = HistoryConfig(**{**config.as_dict(), "max_records": limit})
+    config.apply(state.operations[SERVER])
+    app = create_app(state)
+    app.fake.clock.freeze(NOW)
+    return app
+
+
+RANGE = {"start": "20261001000000", "end": "20261114235959"}  # two windows, ~900 connected calls
+
+
+def every_row(limit: int | None, **options: object) -> tuple[list[dict[str, str]], list[ReportResult]]:
+    client = WolkvoxClient(SERVER, TOKEN, transport=SyncASGITransport(low_limit_app(limit)))
+    results = list(client.report_range("cdr_1", **RANGE, **options))  # type: ignore[arg-type]
+    return [dict(row) for r in results for row in r.rows], results
+
+
+def test_a_window_at_the_record_limit_is_split_until_every_row_came_once() -> None:
+    whole, unsplit = every_row(None)
+    assert len(unsplit) == 2 and len(whole) > 500  # the real limit is not reached
+    rows, results = every_row(50, record_limit=50)
+    assert rows == whole  # same rows, same order: no duplicate, no gap
+    assert len(results) > len(whole) // 50 and all(len(r.rows) < 50 for r in results)
+    assert not any(r.truncated for r in results)
+    spans = [(r.date_ini, r.date_end) for r in results]
+    assert spans[0][0] == RANGE["start"] and spans[-1][1] == RANGE["end"]
+    for (_, end), (start, _) in pairwise(spans):
+        gap = datetime.strptime(start, "%Y%m%d%H%M%S") - datetime.strptime(end, "%Y%m%d%H%M%S")
+        assert gap.total_seconds() == 1
+
+
+def test_a_window_still_full_at_the_shortest_window_is_marked_truncated() -> None:
+    _, results = every_row(50, record_limit=50, min_window=timedelta(days=10))
+    assert any(r.truncated for r in results)
+    assert all(len(r.rows) == 50 for r in results if r.truncated)
+
+
+def test_an_aggregating_report_is_never_split() -> None:
+    client = WolkvoxClient(SERVER, TOKEN, transport=SyncASGITransport(low_limit_app(2)))
+    results = list(client.report_range("agent_3", **RANGE, record_limit=2))
+    assert len(results) == 2 and all(len(r.rows) == 2 for r in results)
+
+
+def test_async_report_range_splits_full_windows_too() -> None:
+    whole, _ = every_row(None)
+    app = low_limit_app(50)
+
+    async def run() -> list[ReportResult]:
+        transport = httpx.ASGITransport(app=app)
+        async with AsyncWolkvoxClient(SERVER, TOKEN, transport=transport, max_in_flight=2) as client:
+            return await client.report_range("cdr_1", **RANGE, record_limit=50)
+
+    results = asyncio.run(run())
+    assert [dict(row) for r in results for row in r.rows] == whole
+    assert app.fake.gate.peak(TOKEN) <= 2

@@ -107,7 +107,7 @@ def test_clear_requests(app: WolkvoxApp, http: httpx.Client) -> None:
 
 
 def test_interactions_with_filters(app: WolkvoxApp, http: httpx.Client) -> None:
-    app.fake.add_routing_point(SERVER, "2")
+    app.fake.add_routing_point("2", server=SERVER)
     post_interaction(http)
     http.post(ADD_INTERACTION, json={**VALID_INTERACTION, "rp_id": "2"}, headers=AUTH)
     body = control(http, "GET", "/interactions").json()

@@ -52,7 +52,7 @@ def test_health_counts_the_calls_answered_and_in_flight(app: WolkvoxApp) -> None
             kwargs={"json": VALID_INTERACTION, "headers": headers},
         )
         held.start()
-        assert app.fake.wait_held(TOKEN, 1)
+        assert app.fake.wait_held(1, token=TOKEN)
         body = httpx.get(health).json()
         app.fake.release(TOKEN)
         held.join(10)

@@ -101,7 +101,7 @@ def test_holds_from_python(live: LiveServer) -> None:
     fake = live.fake
     with fake.holding(TOKEN), ThreadPoolExecutor(1) as pool:
         pending = pool.submit(httpx.post, live.url + ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
-        assert fake.wait_held(TOKEN, 1)
+        assert fake.wait_held(1, token=TOKEN)
         assert fake.in_flight(TOKEN) == 1
         assert fake.release(TOKEN) == 1
         assert pending.result(timeout=5).status_code == 201
@@ -136,3 +136,15 @@ def test_fidelity_lists_every_catalogue_operation_once(app: WolkvoxApp) -> None:
 def test_find_requests_status_forms(app: WolkvoxApp, http: httpx.Client, status: int | str) -> None:
     post(http)
     assert len(app.fake.find_requests(status=status)) == 1
+
+
+def test_a_logout_from_python_ends_the_session_at_the_fakes_clock(app: WolkvoxApp) -> None:
+    fake = app.fake
+    fake.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    fake.login_agent("1001")
+    fake.advance(hours=2)
+
+    assert fake.logout_agent("1001") is True
+    assert fake.logout_agent("1001") is False  # no session left to close
+    ended = fake.operation().sessions.ended[-1]
+    assert datetime.fromisoformat(ended.logout) == datetime(2026, 3, 2, 11, 0, tzinfo=UTC)

@@ -80,7 +80,7 @@ def test_fault_for_one_api_spares_the_others(app: WolkvoxApp, http: httpx.Client
 
 
 def test_fault_for_one_token_spares_the_others(app: WolkvoxApp, http: httpx.Client) -> None:
-    other = app.fake.add_token(SERVER)
+    other = app.fake.add_token(server=SERVER)
     app.fake.add_fault(error="invalid_token", token=other)
     assert post(http).status_code == 201
     assert post(http, {"wolkvox-token": other}).json()["msg"] == "PLEASE VALIDATE TOKEN"

@@ -102,7 +102,7 @@ def _preview(app: WolkvoxApp, client: httpx.Client) -> None:
 
 def _dialled(app: WolkvoxApp, client: httpx.Client) -> None:
     _campaign(app, client)
-    app.fake.dial_now(SERVER, "23001", 3)
+    app.fake.dial_now("23001", 3, server=SERVER)
 
 
 def _coded(app: WolkvoxApp, client: httpx.Client) -> None:
@@ -111,7 +111,7 @@ def _coded(app: WolkvoxApp, client: httpx.Client) -> None:
 
 
 def _agent(app: WolkvoxApp, client: httpx.Client) -> None:
-    app.fake.login_agent(SERVER, "1001")
+    app.fake.login_agent("1001", server=SERVER)
 
 
 def _in_call(app: WolkvoxApp, client: httpx.Client) -> None:
@@ -200,7 +200,9 @@ VALID: dict[tuple[str, str], Case] = {
     ("real_time", "latency"): Case(setup=_agent),
     ("real_time", "skills"): Case(None, {"skill_id": "all", "services_time": "40"}),
     ("real_time", "campaigns"): Case(setup=_campaign),
-    ("real_time", "chats"): Case(setup=lambda app, _: app.fake.login_agent(SERVER, "1001", chats=[CHAT])),
+    ("real_time", "chats"): Case(
+        setup=lambda app, _: app.fake.login_agent("1001", chats=[CHAT], server=SERVER)
+    ),
     ("real_time", "interactions"): Case(),
     ("real_time", "recall"): Case(None, {"type": "all"}, _recall_set),
     ("agentbox", "change_status"): Case(None, {"agent_id": "1001", "status": "1"}, _agent),

@@ -83,7 +83,7 @@ def test_the_campaign_does_not_move_while_the_clock_stands_still(
         assert _live(http, campaign_id)["dial"] == "0"
     frozen.fake.advance(seconds=6)  # ten calls of 0.6 s
     assert _live(http, campaign_id)["dial"] == "10"
-    assert frozen.fake.dial_now(SERVER, campaign_id, 5) == 5  # a test's say-so
+    assert frozen.fake.dial_now(campaign_id, 5, server=SERVER) == 5  # a test's say-so
     assert _live(http, campaign_id)["dial"] == "15"
 
 
@@ -249,7 +249,7 @@ def test_the_campaign_dnc_list_keeps_the_dialer_off_a_number(frozen: WolkvoxApp,
         http, "campaign", "add_dnc", [{"telephone": "3000000001", "days_block": "0"}, {"telephone": "x"}]
     )
     assert added.json()["data"] == [{"total_added": "1", "total_rejected": "1", "total_sent": "2"}]
-    frozen.fake.dial_now(SERVER, campaign_id, 2)
+    frozen.fake.dial_now(campaign_id, 2, server=SERVER)
     found = call(http, "campaign", "find_record", customer_id="c1").json()["data"][0]
     assert (found["result"], found["calls"], found["conn_id"]) == ("DO NOT CALL", "0", "")
     assert _detail(http, campaign_id).json()["msg"] == "1 records were found"
@@ -259,7 +259,7 @@ def test_the_campaign_dnc_list_keeps_the_dialer_off_a_number(frozen: WolkvoxApp,
 def test_clear_and_remove_delete_records(frozen: WolkvoxApp, http: httpx.Client) -> None:
     campaign_id = new_campaign(http)
     load(http, campaign_id, records(4))
-    frozen.fake.dial_now(SERVER, campaign_id, 2)
+    frozen.fake.dial_now(campaign_id, 2, server=SERVER)
     query = {"type_campaign": "predictive", "campaign_id": campaign_id}
     assert call(http, "campaign", "clear_campaign", result="clean", **query).status_code == 202
     assert _live(http, campaign_id)["records"] == "2"
@@ -286,7 +286,7 @@ def test_a_filter_limits_what_the_dialer_calls(frozen: WolkvoxApp, http: httpx.C
         "pending_records": "2",
         "applied_filter": "tel1 >= '3000000008'",
     }
-    frozen.fake.dial_now(SERVER, campaign_id, 10)
+    frozen.fake.dial_now(campaign_id, 10, server=SERVER)
     assert _live(http, campaign_id)["dial"] == "2"
 
 
@@ -320,7 +320,7 @@ def test_an_agent_logged_in_and_driven_by_agentbox_shows_in_real_time_and_costs_
     frozen: WolkvoxApp, http: httpx.Client
 ) -> None:
     put_code(frozen, "VENTA", hit="yes")
-    frozen.fake.login_agent(SERVER, "1001", ip="10.1.1.5")
+    frozen.fake.login_agent("1001", ip="10.1.1.5", server=SERVER)
     used = frozen.fake.token_usage(TOKEN)
 
     dialled = call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001112233", customer_id="77")
@@ -374,7 +374,7 @@ def test_an_agent_logged_in_and_driven_by_agentbox_shows_in_real_time_and_costs_
 def test_a_call_in_progress_blocks_a_second_dial_and_a_state_change(
     frozen: WolkvoxApp, http: httpx.Client
 ) -> None:
-    frozen.fake.login_agent(SERVER, "1001")
+    frozen.fake.login_agent("1001", server=SERVER)
     call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001")
     second = call(http, "agentbox", "dial", agent_id="1001", customer_phone="3002")
     assert (second.status_code, second.json()["msg"]) == (406, "AGENT 1001 HAS A CALL IN PROGRESS (1)")
@@ -386,8 +386,8 @@ def test_a_call_in_progress_blocks_a_second_dial_and_a_state_change(
 
 
 def test_transfer_to_a_free_agent_moves_the_call(frozen: WolkvoxApp, http: httpx.Client) -> None:
-    frozen.fake.login_agent(SERVER, "1001")
-    frozen.fake.login_agent(SERVER, "1002")
+    frozen.fake.login_agent("1001", server=SERVER)
+    frozen.fake.login_agent("1002", server=SERVER)
     call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001")
     moved = call(http, "agentbox", "transfer", agent_id="1001", customer_phone="1002")
     assert moved.json()["msg"] == "Call has been transfer to 1002 number"
@@ -404,7 +404,7 @@ def test_preview_records_are_dialled_by_their_agent(frozen: WolkvoxApp, http: ht
     call(http, "campaign", "start", campaign_id=campaign_id)
     frozen.fake.advance(hours=1)
     assert _live(http, campaign_id)["dial"] == "0"  # preview campaigns do not dial by themselves
-    frozen.fake.login_agent(SERVER, "1001")
+    frozen.fake.login_agent("1001", server=SERVER)
     call(http, "agentbox", "dial", agent_id="1001", customer_phone="3000000000", customer_id="c0")
     row = _live(http, campaign_id)
     assert (row["dial"], row["answer"], row["clean"]) == ("1", "1", "1")
@@ -413,7 +413,7 @@ def test_preview_records_are_dialled_by_their_agent(frozen: WolkvoxApp, http: ht
 def test_agentbox_recalls_are_scheduled_moved_and_deleted(frozen: WolkvoxApp, http: httpx.Client) -> None:
     campaign_id = new_campaign(http)
     load(http, campaign_id, records(1))
-    frozen.fake.login_agent(SERVER, "1001")
+    frozen.fake.login_agent("1001", server=SERVER)
     scheduled = call(
         http,
         "agentbox",
@@ -442,7 +442,7 @@ def test_agentbox_recalls_are_scheduled_moved_and_deleted(frozen: WolkvoxApp, ht
         "telephone": "3005556666",
         "recall_style": "auto",
     }
-    frozen.fake.login_agent(SERVER, "1002")
+    frozen.fake.login_agent("1002", server=SERVER)
     assert call(http, "agentbox", "edit_recall", recall="20261203080000", **moved).status_code == 200
     assert call(http, "real_time", "recall", type="auto").json()["data"][0]["id_agent"] == "1002"
     assert call(http, "agentbox", "delete_recall", **{k: v for k, v in moved.items()}).status_code == 200
@@ -457,7 +457,7 @@ def test_campaign_and_session_state_is_exported_restored_and_reset(
     campaign_id = new_campaign(http)
     load(http, campaign_id, records(20))
     call(http, "campaign", "start", campaign_id=campaign_id)
-    frozen.fake.login_agent(SERVER, "1001")
+    frozen.fake.login_agent("1001", server=SERVER)
     call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001")
     frozen.fake.advance(seconds=3)
     exported = frozen.fake.export()

@@ -43,7 +43,7 @@ def test_token_info_counts_against_the_quota_itself(app: WolkvoxApp, http: httpx
 def test_token_info_reports_the_whole_operation_and_the_token_limit(
     app: WolkvoxApp, http: httpx.Client
 ) -> None:
-    other = app.fake.add_token(SERVER, description="reports")
+    other = app.fake.add_token(description="reports", server=SERVER)
     app.fake.operation(SERVER).tokens[TOKEN].limit = 5
     assert (
         http.post(ADD_INTERACTION, json=VALID_INTERACTION, headers={"wolkvox-token": other}).status_code
@@ -81,7 +81,7 @@ def test_token_info_is_get_only(http: httpx.Client) -> None:
 def test_routing_points_lists_every_routing_point_with_yes_no_strings(
     app: WolkvoxApp, http: httpx.Client
 ) -> None:
-    app.fake.add_routing_point(SERVER, "10", name="Chat", interaction_active=False)
+    app.fake.add_routing_point("10", name="Chat", interaction_active=False, server=SERVER)
     rp = app.fake.operation(SERVER).routing_points["10"]
     rp.chat_active = rp.ivr_active = rp.crm_active = True
     response = http.get(ROUTING_POINTS, headers=AUTH)

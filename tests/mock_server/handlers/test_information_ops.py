@@ -311,9 +311,9 @@ def test_the_optional_filter_keeps_one_row_and_an_unknown_value_is_empty(
     seeded: WolkvoxApp, http: httpx.Client, api: str, name: str, value: str, field: str
 ) -> None:
     if api == "routing_points":
-        seeded.fake.add_routing_point(SERVER, "2", name="Other")
+        seeded.fake.add_routing_point("2", name="Other", server=SERVER)
     if api == "skills":
-        seeded.fake.add_skill(SERVER, "2", name="Other")
+        seeded.fake.add_skill("2", name="Other", server=SERVER)
     assert len(get(http, api).json()["data"]) >= 2
     body = get(http, api, **{name: f" {value} "}).json()
     assert [row[field] for row in body["data"]] == [value]

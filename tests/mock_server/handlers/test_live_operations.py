@@ -208,7 +208,7 @@ def test_business_rule_refuses_with_a_catalogued_error(
 
 
 def test_agentbox_calls_are_free_and_the_others_count(frozen: WolkvoxApp, http: httpx.Client) -> None:
-    frozen.fake.login_agent(SERVER, "1001")
+    frozen.fake.login_agent("1001", server=SERVER)
     before = frozen.fake.token_usage(TOKEN)
     assert call(http, "agentbox", "dial", agent_id="1001", customer_phone="3001").status_code == 200
     assert call(http, "agentbox", "hang", agent_id="1001").status_code == 200

@@ -102,8 +102,8 @@ def test_edit_licenses_refuses_digits_that_are_not_ascii_without_a_500(app, http
 
 def test_routing_points_and_new_ids_cope_with_non_ascii_digit_ids(app, http):
     op = app.fake.operation(SERVER)
-    app.fake.add_routing_point(SERVER, "²", agents=["1001"])
-    app.fake.add_agent(SERVER, "³")
+    app.fake.add_routing_point("²", agents=["1001"], server=SERVER)
+    app.fake.add_agent("³", server=SERVER)
     listed = http.get("/api/v2/information.php?api=routing_points", headers={"wolkvox-token": TOKEN})
     assert listed.status_code == 200
     assert [row["rp_id"] for row in listed.json()["data"]] == ["1", "²"]

@@ -295,3 +295,15 @@ def test_dates_are_read_and_shown_in_the_operations_time_zone(http: httpx.Client
     assert row["date_creation"] == "2026-11-28 22:00:00"
     on_the_29th = http.get(PATH, params=params("chat_4", ("20261129000000", "20261129235959")), headers=AUTH)
     assert on_the_29th.status_code == 404
+
+
+def test_an_operation_may_lower_the_record_limit_for_tests(rhttp: httpx.Client) -> None:
+    whole = get(rhttp, "cdr_1").json()["data"]
+    state = history_state()
+    state.operations[SERVER].collections["history"]["max_records"] = 25
+    with httpx.Client(
+        transport=SyncASGITransport(make_app(state)), base_url=f"https://wv{SERVER}.wolkvox.com"
+    ) as low:
+        body = get(low, "cdr_1").json()
+        assert body["msg"] == "25 records were found" and body["data"] == whole[:25]
+        assert len(get(low, "agent_8_1").json()["data"]) == 25  # grouped rows too

@@ -44,7 +44,7 @@ def test_edit_skill_business_errors(http):
 
 
 def test_add_agents_skill_puts_the_agent_in_with_its_expertise(app, http):
-    app.fake.add_agent(SERVER, "1005", name="Nuevo")
+    app.fake.add_agent("1005", name="Nuevo", server=SERVER)
     response = call(http, "add_agents_skill", {"skill_id": "1", "agent_id": "1005", "expertise": "7"})
     assert response.json() == {
         "code": "201",

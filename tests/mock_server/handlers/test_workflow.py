@@ -36,7 +36,7 @@ async def test_created_agent_in_created_skill_receives_interactions_until_disabl
             client, "POST", "add_agents_skill", {"skill_id": skill_id, "agent_id": agent_id, "expertise": "5"}
         )
         assert added.status_code == 201
-        app.fake.add_routing_point(SERVER, "7", skills=[skill_id])
+        app.fake.add_routing_point("7", skills=[skill_id], server=SERVER)
 
         assigned = await _call(client, "POST", "add_interaction", INTERACTION)
         assert assigned.json()["msg"] == f"7 routing point was executed and assigned to agent ({agent_id}) "
@@ -56,7 +56,7 @@ async def test_created_agent_in_created_skill_receives_interactions_until_disabl
 async def test_removing_the_agent_from_the_skill_stops_assignment():
     app = create_app(demo_state(SERVER, TOKEN))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
-        app.fake.add_routing_point(SERVER, "7", skills=["1"])
+        app.fake.add_routing_point("7", skills=["1"], server=SERVER)
         for agent_id in ("1001", "1002"):
             removed = await _call(
                 client, "DELETE", "remove_agents_skill", {"skill_id": "1", "agent_id": agent_id}

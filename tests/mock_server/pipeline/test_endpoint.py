@@ -88,7 +88,7 @@ async def test_simultaneous_requests_row_names_the_limit_in_force(limit: int) ->
                 asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
                 for _ in range(limit)
             ]
-            assert await app.fake.wait_held_async(TOKEN, limit)
+            assert await app.fake.wait_held_async(limit, token=TOKEN)
             refused = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
         answers = await asyncio.gather(*held)
     assert (refused.status_code, refused.json()) == (403, busy(limit))
@@ -147,7 +147,7 @@ async def test_gate_is_checked_before_the_body(app: WolkvoxApp) -> None:
                 asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
                 for _ in range(2)
             ]
-            assert await app.fake.wait_held_async(TOKEN, 2)
+            assert await app.fake.wait_held_async(2, token=TOKEN)
             third = await client.post(ADD_INTERACTION, content=b"{broken", headers=AUTH)
         assert [(await task).status_code for task in held] == [201, 201]
     assert third.json() == busy(2)
@@ -162,9 +162,9 @@ def test_server_from_host_then_header_then_default(app: WolkvoxApp) -> None:
     from starlette.testclient import TestClient
 
     app.fake.add_operation("0042")
-    other = app.fake.add_token("0042", "token-of-0042-abcdef")
-    app.fake.add_routing_point("0042", "1")
-    app.fake.add_agent("0042", "7")
+    other = app.fake.add_token("token-of-0042-abcdef", server="0042")
+    app.fake.add_routing_point("1", server="0042")
+    app.fake.add_agent("7", server="0042")
     with TestClient(app, base_url="http://127.0.0.1:9") as local:
         assert (
             local.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH).status_code == 201

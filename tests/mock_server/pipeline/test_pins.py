@@ -55,7 +55,7 @@ def test_a_token_over_its_quota_and_busy_gets_the_quota_refusal() -> None:
             target=client.post, args=(ADD_INTERACTION,), kwargs={"json": VALID_INTERACTION}
         )
         first.start()
-        assert app.fake.wait_held(TOKEN, 1)
+        assert app.fake.wait_held(1, token=TOKEN)
         # Now the token has used its one call of the day (counted on admission) and is busy.
         assert app.fake.in_flight(TOKEN) == 1 and app.fake.token_usage(TOKEN) == 1
         second = client.post(ADD_INTERACTION, json=VALID_INTERACTION)
@@ -135,7 +135,7 @@ def test_a_client_that_leaves_a_held_call_frees_its_slot(served: tuple[WolkvoxAp
     app.fake.hold(TOKEN)
     gone = threading.Thread(target=_leave_early, args=(str(client.base_url),))
     gone.start()
-    assert app.fake.wait_held(TOKEN, 1)
+    assert app.fake.wait_held(1, token=TOKEN)
     gone.join(10)
     app.fake.release(TOKEN)
     assert_no_slot_held(app.fake, TOKEN, "client gone while held: 499")

@@ -128,7 +128,7 @@ def _act(app: WolkvoxApp, client: TestClient, kind: str, arg: Any) -> int:
         app.fake.advance(seconds=arg)
         return 200
     if kind == "dial_now":
-        app.fake.dial_now(SERVER, "23001", arg)
+        app.fake.dial_now("23001", arg, server=SERVER)
         return 200
     if kind == "add":
         rows = [{"customer_id": c, "tel1": f"30{c[1:]}"} for c in arg]
@@ -184,7 +184,7 @@ def _act(app: WolkvoxApp, client: TestClient, kind: str, arg: Any) -> int:
 
 
 def _assert_one_state_each(app: WolkvoxApp) -> None:
-    app.fake.run_dialer(SERVER)
+    app.fake.run_dialer(server=SERVER)
     with app.fake.lock:
         for campaign in app.fake.operation(SERVER).campaigns:
             assert campaign.check() == []
@@ -214,7 +214,7 @@ def test_no_sequence_of_campaign_operations_leaves_a_record_in_two_states(
     app.fake.reset()
     app.fake.freeze(T0)
     put_code(app)
-    app.fake.login_agent(SERVER, "1001")
+    app.fake.login_agent("1001", server=SERVER)
     created = client.post(
         "/api/v2/campaign.php",
         params={"api": "create_campaign", "type_campaign": "predictive"},

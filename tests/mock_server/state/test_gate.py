@@ -63,7 +63,7 @@ async def test_third_concurrent_request_is_refused_then_admitted_after_release(a
             asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
             for _ in range(2)
         ]
-        assert await app.fake.wait_held_async(TOKEN, 2)
+        assert await app.fake.wait_held_async(2, token=TOKEN)
         third = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
         assert (third.status_code, third.json()) == (403, BUSY_2)
         assert app.fake.release(TOKEN) == 2
@@ -80,7 +80,7 @@ async def test_with_the_strictest_setting_the_second_request_is_refused() -> Non
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
         app.fake.hold(TOKEN)
         first = asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
-        assert await app.fake.wait_held_async(TOKEN, 1)
+        assert await app.fake.wait_held_async(1, token=TOKEN)
         second = await client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH)
         assert (second.status_code, second.json()) == (403, BUSY_1)
         assert app.fake.release(TOKEN) == 1
@@ -90,11 +90,11 @@ async def test_with_the_strictest_setting_the_second_request_is_refused() -> Non
 
 @pytest.mark.anyio
 async def test_tokens_are_gated_independently(app: WolkvoxApp) -> None:
-    other = app.fake.add_token(SERVER, "second-token-0123456789")
+    other = app.fake.add_token("second-token-0123456789", server=SERVER)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as client:
         with app.fake.holding(TOKEN):
             held = asyncio.create_task(client.post(ADD_INTERACTION, json=VALID_INTERACTION, headers=AUTH))
-            assert await app.fake.wait_held_async(TOKEN)
+            assert await app.fake.wait_held_async(token=TOKEN)
             free = await client.post(
                 ADD_INTERACTION, json=VALID_INTERACTION, headers={"wolkvox-token": other}
             )
@@ -152,7 +152,7 @@ def test_slot_is_released_when_the_client_disconnects_while_held(app: WolkvoxApp
     with LiveServer(app) as live:
         app.fake.hold(TOKEN)
         sock = _raw_request(live.port)
-        assert app.fake.wait_held(TOKEN, 1)
+        assert app.fake.wait_held(1, token=TOKEN)
         assert app.fake.in_flight(TOKEN) == 1
         sock.close()
         assert app.fake.gate.wait_for(lambda g: g.in_flight(TOKEN) == 0 and g.held_count(TOKEN) == 0)
@@ -182,7 +182,7 @@ def test_release_from_another_thread_wakes_the_server_loop(app: WolkvoxApp) -> N
             target=lambda: result.append(client.post(ADD_INTERACTION, json=VALID_INTERACTION).status_code)
         )
         worker.start()
-        assert app.fake.wait_held(TOKEN, 1)
+        assert app.fake.wait_held(1, token=TOKEN)
         assert app.fake.release() == 1
         worker.join(10)
     assert result == [201]

@@ -34,7 +34,7 @@ def info(http: httpx.Client, token: str) -> dict[str, str]:
 @pytest.fixture
 def op(app: WolkvoxApp) -> Operation:
     """The demo operation with a second token, one license (a pool of 1000), 23:59:30 in Bogota."""
-    app.fake.add_token(SERVER, OTHER, description="second")
+    app.fake.add_token(OTHER, description="second", server=SERVER)
     app.fake.freeze(BEFORE_MIDNIGHT)
     operation = app.fake.operation(SERVER)
     operation.licenses = 1

@@ -60,19 +60,19 @@ def _build(limit: int) -> tuple[WolkvoxFake, Model]:
     fake.add_operation("0002", licenses=1)
     model.pool_limits.update({"0001": 10_000, "0002": 1_000})
     for token, server, small in ((MAIN, "0001", False), (SMALL, "0001", True), (OTHER, "0002", False)):
-        fake.add_token(server, token, limit=SMALL_LIMIT if small else None)
+        fake.add_token(token, limit=SMALL_LIMIT if small else None, server=server)
         model.token_servers[token] = server
         model.token_caps[token] = SMALL_LIMIT if small else None
     for agent in AGENTS:
-        fake.add_agent("0001", agent)
+        fake.add_agent(agent, server="0001")
         model.enabled[("0001", agent)] = True
-    fake.add_agent("0002", "2001")
+    fake.add_agent("2001", server="0002")
     model.enabled[("0002", "2001")] = True
-    fake.add_skill("0001", "1", agents=list(AGENTS))
-    fake.add_routing_point("0001", "1", skills=["1"])
-    fake.add_routing_point("0001", "2", agents=["1003", "1001"])
-    fake.add_routing_point("0001", "3", skills=["1"], interaction_active=False)
-    fake.add_routing_point("0002", "1", agents=["2001"])
+    fake.add_skill("1", agents=list(AGENTS), server="0001")
+    fake.add_routing_point("1", skills=["1"], server="0001")
+    fake.add_routing_point("2", agents=["1003", "1001"], server="0001")
+    fake.add_routing_point("3", skills=["1"], interaction_active=False, server="0001")
+    fake.add_routing_point("1", agents=["2001"], server="0002")
     model.routing.update(
         {
             ("0001", "1"): Routing(list(AGENTS)),
@@ -98,7 +98,7 @@ async def _post(client: httpx.AsyncClient, token: str | None, server: str, paylo
 async def _held_or_answered(fake: WolkvoxFake, token: str, count: int, task: asyncio.Task[Answer]) -> bool:
     """True once ``count`` calls of ``token`` wait at the hold, False once ``task`` is answered:
     whichever comes first, so a disagreement with the model fails at once, never hangs."""
-    waiting = asyncio.ensure_future(fake.wait_held_async(token, count, timeout=5))
+    waiting = asyncio.ensure_future(fake.wait_held_async(count, token=token, timeout=5))
     done, _ = await asyncio.wait({waiting, task}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
     waiting.cancel()
     assert done, f"call of {token} neither held nor answered within 5 s"

@@ -48,7 +48,7 @@ def test_concurrent_calls_admit_exactly_the_limit(served: Served) -> None:
     threads = [threading.Thread(target=lambda: answers.append(add(client))) for _ in range(5)]
     for thread in threads:
         thread.start()
-    assert fake.wait_held(TOKEN, 2, timeout=10)
+    assert fake.wait_held(2, token=TOKEN, timeout=10)
     wait_until(lambda: len(answers) == 3, 10, "three refusals")
     assert {r.status_code for r in answers} == {403}
     assert fake.in_flight(TOKEN) == 2
@@ -76,7 +76,7 @@ def test_the_token_cap_and_the_day_rollover(served: Served) -> None:
 
 def test_the_pool_is_shared_by_the_tokens(served: Served) -> None:
     fake, client = served
-    other = fake.add_token(SERVER)
+    other = fake.add_token(server=SERVER)
     with fake.lock:
         op = fake.operation(SERVER)
         op.usage_day = fake.clock.today(op.timezone).isoformat()
@@ -143,7 +143,7 @@ def test_the_frozen_clock_dates_what_is_recorded(served: Served) -> None:
 
 def test_reset_returns_to_the_seed(served: Served) -> None:
     fake, client = served
-    fake.add_agent(SERVER, "9009")
+    fake.add_agent("9009", server=SERVER)
     add(client)
     fake.add_fault(latency=0.01)
     fake.reset()
@@ -177,7 +177,7 @@ def test_the_quota_is_checked_before_the_gate(served: Served) -> None:
     threads = [threading.Thread(target=lambda: answers.append(add(client))) for _ in range(2)]
     for thread in threads:
         thread.start()
-    assert fake.wait_held(TOKEN, 2, timeout=10)
+    assert fake.wait_held(2, token=TOKEN, timeout=10)
     with fake.lock:  # both calls in flight were counted: the token's cap is now used up
         fake.operation(SERVER).tokens[TOKEN].limit = 2
     refused = add(client)  # busy and over the quota: the quota's 403 comes first

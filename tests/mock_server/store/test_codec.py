@@ -15,9 +15,9 @@ def test_the_store_writes_what_export_gives() -> None:
     fake = WolkvoxFake(demo_state("0001"))
     op = fake.operation("0001")
     HistoryConfig(seed="codec", days=2, calls_per_day=5).apply(op)
-    fake.login_agent("0001", "1001", ip="10.0.0.1")
+    fake.login_agent("1001", server="0001", ip="10.0.0.1")
     op.collections["audit_log"] = [{"date": datetime(2026, 1, 1, tzinfo=UTC).isoformat(), "ip": "1"}]
-    fake.add_token("0001", limit=5)
+    fake.add_token(server="0001", limit=5)
     expected = fake.state.export()
     expected["interactions"] = []
     for raw in expected["operations"]:

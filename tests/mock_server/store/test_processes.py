@@ -66,7 +66,7 @@ def test_processes_act_as_one(pair: tuple[Serve, Serve], redis_url: str) -> None
         answers: list[httpx.Response] = []
         runner = threading.Thread(target=lambda: answers.extend(fire([first, second] * 3)))
         runner.start()
-        assert view.wait_held(DEMO_TOKEN, 2, timeout=20)
+        assert view.wait_held(2, token=DEMO_TOKEN, timeout=20)
         wait_until(lambda: len(view.find_requests(status=403)) == 4, 20, "four refusals")
         view.release(DEMO_TOKEN)
         runner.join(30)
@@ -114,7 +114,7 @@ def test_a_killed_worker_frees_its_slot_after_the_lease(redis_url: str) -> None:
         view.hold(DEMO_TOKEN)
         caller = threading.Thread(target=_call_cut_off, args=(served,))
         caller.start()
-        assert view.wait_held(DEMO_TOKEN, 1, timeout=20)
+        assert view.wait_held(1, token=DEMO_TOKEN, timeout=20)
         assert view.in_flight(DEMO_TOKEN) == 1
         workers = worker_pids(served.proc.pid)
         assert len(workers) == 2
@@ -184,7 +184,7 @@ def test_redis_lost_then_back(tmp_path: Path) -> None:
 def test_a_restart_keeps_the_state_unless_reseeded(redis_url: str) -> None:
     first = view_of(redis_url)
     first.seed({"operations": [{"server": "0001", "tokens": [{"token": DEMO_TOKEN}]}]})
-    first.add_agent("0001", "7007")
+    first.add_agent("7007", server="0001")
     first.store.close()
     again = view_of(redis_url)
     assert "7007" in again.operation("0001").agents

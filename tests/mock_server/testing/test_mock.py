@@ -111,7 +111,8 @@ def test_seeding_in_a_test_picks_the_seeds_operation(mock: WolkvoxMock) -> None:
     assert (mock.server, mock.token, list(mock.routing_points)) == ("0042", "t-0042", ["3"])
     mock.remove_token()
     with pytest.raises(
-        LookupError, match=r"operation 0042 has no token; add one with wolkvox\.add_token\(\)"
+        LookupError,
+        match=r"operation 0042 has no token; add one with add_token\(\) \(in a test: wolkvox\.add_token\(\)\)",
     ):
         _ = mock.token
     token = mock.add_token()

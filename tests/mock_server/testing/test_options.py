@@ -75,7 +75,7 @@ def test_a_seed_with_a_token_of_the_marker_gets_it_added(pytester: pytest.Pytest
         def test_token_added(wolkvox):
             assert wolkvox.token == "extra-token"
             assert sorted(wolkvox.tokens) == ["extra-token", "seed-token-0042"]
-            wolkvox.operation.tokens.pop("seed-token-0042")
+            wolkvox.operation().tokens.pop("seed-token-0042")
             wolkvox.reset()  # the added token is part of the baseline
             assert sorted(wolkvox.tokens) == ["extra-token", "seed-token-0042"]
         """
