@@ -33,9 +33,9 @@ class Serve:
             f"{self.url}{ADD}", headers={"wolkvox-token": DEMO_TOKEN}, json=BODY, timeout=timeout
         )
 
-    def control(self, method: str, path: str) -> httpx.Response:
-        """A call to the control plane."""
-        return httpx.request(method, f"{self.url}/__wolkvox_mock__{path}", timeout=20)
+    def control(self, method: str, path: str, body: object = None) -> httpx.Response:
+        """A call to the control plane (``body``: its JSON)."""
+        return httpx.request(method, f"{self.url}/__wolkvox_mock__{path}", json=body, timeout=20)
 
     def healthy(self) -> bool:
         """Whether it answers its health probe."""

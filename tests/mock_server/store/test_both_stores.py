@@ -188,3 +188,18 @@ def test_the_quota_is_checked_before_the_gate(served: Served) -> None:
     for thread in threads:
         thread.join(10)
     assert sorted(r.status_code for r in answers) == [201, 201]
+
+
+def test_the_journal_keeps_its_size(make_fake: MakeFake) -> None:
+    fake = make_fake(demo_state(SERVER, TOKEN), Settings(journal_size=3))
+    with (
+        LiveServer(create_app(fake=fake)) as server,
+        httpx.Client(base_url=server.url, headers={"wolkvox-token": TOKEN}, timeout=20) as client,
+    ):
+        for _ in range(5):
+            add(client)
+    kept = fake.requests
+    assert len(kept) == 3
+    assert len(fake.interactions) == 5
+    listed = fake.journal.since(0, 10)
+    assert [seq for seq, _ in listed[2]] == [3, 4, 5]

@@ -101,6 +101,43 @@ def test_processes_act_as_one(pair: tuple[Serve, Serve], redis_url: str) -> None
         view.store.close()
 
 
+def test_faults_windows_hangs_and_the_clock_act_on_every_process(redis_url: str) -> None:
+    first, second = start_serve(redis_url), start_serve(redis_url)
+    try:
+        # A fault set through one process hits calls through either; its `times` is counted once.
+        assert first.control("POST", "/faults", {"error": "token_busy", "times": 2}).status_code == 201
+        statuses = [first.add().status_code, second.add().status_code, first.add().status_code]
+        assert statuses == [403, 403, 201]
+        assert second.control("GET", "/faults").json()["faults"] == []
+
+        # A maintenance window opened through one closes both; closed through the other.
+        assert first.control("POST", "/maintenance", {}).status_code == 201
+        assert second.add().status_code == 403
+        assert second.control("DELETE", "/maintenance").status_code == 200
+        assert first.add().status_code == 201
+
+        # A call hanging in one process is released through the other.
+        assert first.control("POST", "/faults", {"transport": "hang", "times": 1}).status_code == 201
+        answers: list[httpx.Response] = []
+        hanging = threading.Thread(target=lambda: answers.append(second.add(timeout=30)))
+        hanging.start()
+        wait_until(lambda: first.control("GET", "/faults/hanging").json()["hanging"] == 1, 20, "one hanging")
+        assert first.control("POST", "/faults/release").status_code == 200
+        hanging.join(20)
+        assert [r.status_code for r in answers] == [201]
+
+        # The clock frozen through one process dates the other's calls.
+        at = "2026-02-03T04:05:06+00:00"
+        assert second.control("POST", "/clock/freeze", {"at": at}).status_code == 200
+        first.add()
+        assert (
+            first.control("GET", "/requests").json()["requests"][-1]["time"].startswith("2026-02-03T04:05:06")
+        )
+    finally:
+        first.stop()
+        second.stop()
+
+
 def _call_cut_off(served: Serve) -> None:
     # Its worker is killed while it is held: the connection closes without an answer.
     with pytest.raises(httpx.HTTPError):
