@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: serve test browser screenshot lint typecheck docs check bench fuzz clean
+.PHONY: serve test browser redis screenshot lint typecheck docs check bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/wolkvox-mock serve $(ARGS)
 
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(BIN)/python -m pytest -n 2 $(ARGS)
 
 # The browser tests (tests/browser) and `make screenshot` drive Debian's Chromium through
@@ -25,6 +25,12 @@ test: $(STAMP) browser
 # browser download is never used (the tests launch /usr/bin/chromium).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# The Redis store's tests (tests/mock_server/store) start Debian's redis-server on a free
+# loopback port: it is installed on first use, as `make bench` installs wrk. Debian's package
+# also starts a system Redis on 6379; the tests never use it.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server)
 
 # docs/img/inspector.png: the inspector page with some traffic on it (bench/screenshot.py).
 screenshot: $(STAMP) browser
@@ -64,6 +70,7 @@ fuzz: $(STAMP)
 PEERS_DIR ?= $(wildcard $(abspath $(CURDIR)/..)/shared/bench-peers)
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	@$(MAKE) --no-print-directory redis
 	PEERS_DIR="$(PEERS_DIR)" $(BIN)/python -m bench.run $(ARGS)
 	$(BIN)/python -m bench.plugin_startup --append bench/RESULTS.md
 

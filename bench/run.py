@@ -1,6 +1,6 @@
 """``make bench``: run the benchmarks, print the report, write bench/RESULTS.md.
 
-``python -m bench.run [--quick] [--out PATH] [--skip-live] [--skip-peers]``; ``--quick`` runs
+``python -m bench.run [--quick] [--out PATH] [--skip-live] [--skip-peers] [--skip-store]``; ``--quick`` runs
 everything at a tiny size (seconds, for a smoke test): its figures mean nothing. The peers rig
 runs when ``PEERS_DIR`` names its folder (bench/peers.py), and is skipped with a message
 otherwise.
@@ -23,6 +23,7 @@ from bench.machine import machine_lines
 from bench.peers import PeersResult, rig_dir, run_peers
 from bench.report import peer_ratios, render
 from bench.reports import reports_section
+from bench.store import run_store, store_section
 
 __all__ = ["Sizes", "main", "run_all"]
 
@@ -42,6 +43,8 @@ class Sizes:
     interactions: int = 100_000
     peers_warmup: str = "10s"
     peers_duration: str = "10s"
+    #: Seconds of wrk per store configuration (bench/store.py).
+    store_seconds: float = 3.0
 
 
 FULL = Sizes()
@@ -53,6 +56,7 @@ QUICK = Sizes(
     interactions=300,
     peers_warmup="1s",
     peers_duration="1s",
+    store_seconds=1,
 )
 
 
@@ -77,7 +81,7 @@ def _run_peers(sizes: Sizes) -> PeersResult | None:
     return run_peers(rig, warmup=sizes.peers_warmup, duration=sizes.peers_duration)
 
 
-def run_all(sizes: Sizes, live: bool = True, peers: bool = True) -> str:
+def run_all(sizes: Sizes, live: bool = True, peers: bool = True, store: bool = True) -> str:
     """Run the benchmarks and return the report (markdown)."""
     started = time.monotonic()
     before = machine_lines()
@@ -96,8 +100,15 @@ def run_all(sizes: Sizes, live: bool = True, peers: bool = True) -> str:
     inprocess: InProcessResult = run_inprocess(sizes.inprocess_rounds, sizes.inprocess_batch)
     print(f"memory: {sizes.interactions:,} interactions in a fresh process ...", flush=True)
     memory = _memory(sizes.interactions)
+    shared = ""
+    if store and live:  # wrk, as the live benchmark
+        print(
+            f"store: wrk, {sizes.store_seconds:g} s per configuration (memory, Redis x1, Redis x2) ...",
+            flush=True,
+        )
+        shared = store_section(run_store(sizes.store_seconds, connections=sizes.connections))
     report = render(before, live_result, inprocess, memory, time.monotonic() - started, peers_result)
-    return report + reports_section(sizes == QUICK)
+    return report + reports_section(sizes == QUICK) + shared
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -109,10 +120,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-live", action="store_true", help="leave out the wrk benchmark")
     parser.add_argument("--skip-peers", action="store_true", help="leave out the peers rig (PEERS_DIR)")
     parser.add_argument(
+        "--skip-store", action="store_true", help="leave out the shared store's figures (needs redis-server)"
+    )
+    parser.add_argument(
         "--out", type=Path, help="where to write the report (default bench/RESULTS.md; --quick: nowhere)"
     )
     args = parser.parse_args(argv)
-    report = run_all(QUICK if args.quick else FULL, live=not args.skip_live, peers=not args.skip_peers)
+    report = run_all(
+        QUICK if args.quick else FULL,
+        live=not args.skip_live,
+        peers=not args.skip_peers,
+        store=not args.skip_store,
+    )
     print()
     print(report)
     _print_ratios(report)

@@ -84,7 +84,13 @@ def create_app(
     empty. ``app.fake`` drives it from Python.
     """
     fake = fake or WolkvoxFake(state, settings, clock)
-    api = ApiEndpoint(fake)
+    if fake.store.shared:
+        # Imported only then: the shared pipeline needs redis-py, an optional dependency.
+        from wolkvox_mock.pipeline.shared import SharedApiEndpoint
+
+        api: ApiEndpoint = SharedApiEndpoint(fake)
+    else:
+        api = ApiEndpoint(fake)
     routes = [
         Route("/api/v2/{family}.php", api),
         # The control plane, before the catch-all (wolkvox_mock.control.app says who may use it).

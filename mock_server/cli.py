@@ -18,6 +18,7 @@ import click
 from wolkvox_mock.app import WolkvoxApp, create_app
 from wolkvox_mock.contracts.protocol import make_token
 from wolkvox_mock.control.app import PREFIX
+from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.server import bind_socket, uvicorn_config
 from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
@@ -25,6 +26,8 @@ from wolkvox_mock.state.demo import demo_state
 from wolkvox_mock.state.history import HistoryConfig
 from wolkvox_mock.state.models import State, Token
 from wolkvox_mock.state.seed import SeedError, load_seed
+from wolkvox_mock.store import DEFAULT_LEASE, STORE_ENV, Store, StoreUnavailable, open_store
+from wolkvox_mock.workers import serve_workers
 
 __all__ = ["ENV_PREFIX", "LatencyType", "curl_line", "main"]
 
@@ -257,10 +260,61 @@ def _serve_options(command: Callable[..., None]) -> Callable[..., None]:
             envvar=_env("HISTORY_CALLS"),
             help="Calls per day of the history (chats a quarter of it).",
         ),
+        *_store_options(),
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _store_options() -> list[Any]:
+    """``--store``, ``--workers``, ``--lease``, ``--store-reseed`` (docs/store.md)."""
+    return [
+        click.option(
+            "--store",
+            "store_url",
+            default="memory",
+            show_envvar=True,
+            envvar=STORE_ENV,
+            help="Where the state lives: 'memory', or redis://HOST:PORT/DB to share it between processes.",
+        ),
+        click.option(
+            "--workers",
+            default=1,
+            type=click.IntRange(1, 64),
+            show_envvar=True,
+            envvar=_env("WORKERS"),
+            help="Worker processes on the one port (more than 1 needs a Redis --store).",
+        ),
+        click.option(
+            "--lease",
+            default=DEFAULT_LEASE,
+            type=click.FloatRange(min=0.1),
+            show_envvar=True,
+            envvar=_env("LEASE"),
+            help="Seconds an in-flight slot outlives a process that died (Redis store).",
+        ),
+        click.option(
+            "--store-reseed",
+            is_flag=True,
+            show_envvar=True,
+            envvar=_env("STORE_RESEED"),
+            help="Replace the state a Redis store holds with this start's (by default a restart keeps it).",
+        ),
+    ]
+
+
+def _open_store(url: str, lease: float, reseed: bool, workers: int, verbose: bool) -> Store:
+    """The store of ``serve``; a clear one-line error (exit 1) when Redis is not there."""
+    try:
+        store = open_store(url, lease=lease, reseed=reseed)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if workers > 1 and not store.shared:
+        raise click.UsageError("--workers above 1 needs a shared store: --store redis://HOST:PORT/DB")
+    if store.shared and verbose:
+        raise click.UsageError("--verbose logs one process's calls: not with a shared --store")
+    return store
 
 
 def _latency_settings(latency: str | float) -> tuple[float, float]:
@@ -288,6 +342,10 @@ def serve(
     history_days: int = 0,
     history_seed: str = "wolkvox-mock",
     history_calls: int = 200,
+    store_url: str = "memory",
+    workers: int = 1,
+    lease: float = DEFAULT_LEASE,
+    store_reseed: bool = False,
 ) -> None:
     """Serve a fake Wolkvox (a demo operation unless --seed is given).
 
@@ -320,7 +378,14 @@ def serve(
             fg="yellow",
             err=True,
         )
-    app = create_app(state, settings)
+    store = _open_store(store_url, lease, store_reseed, workers, verbose)
+    try:
+        fake = WolkvoxFake(state, settings, store=store)
+    except StoreUnavailable as exc:
+        raise click.ClickException(
+            f"cannot reach the store: {exc.detail}; start Redis there or fix --store"
+        ) from None
+    app = create_app(fake=fake)
     # Bind first, so that --port 0 prints the port the OS chose.
     try:
         sock = bind_socket(host, port)
@@ -329,12 +394,29 @@ def serve(
     port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}"
+    if workers > 1:
+        store.close()
+        _announce(fake.state, url, default_server, settings, quiet)
+        serve_workers(
+            sock,
+            host,
+            port,
+            store_url=store_url,
+            lease=lease,
+            settings=settings,
+            workers=workers,
+            log_level="warning" if quiet else "info",
+            access_log=not quiet,
+        )
+        if not quiet:
+            click.echo("wolkvox-mock stopped.")
+        return
     _run(
         app,
         sock,
         host,
         port,
-        on_ready=lambda: _announce(state, url, default_server, settings, quiet),
+        on_ready=lambda: _announce(fake.state, url, default_server, settings, quiet),
         verbose=verbose,
         quiet=quiet,
     )

@@ -30,6 +30,7 @@ from wolkvox_mock.state.journal import Journal, JournalEntry
 from wolkvox_mock.state.maintenance import MaintenanceSchedule
 from wolkvox_mock.state.models import Interaction, State
 from wolkvox_mock.state.seed import SeedError, load_seed, state_from_seed
+from wolkvox_mock.store import MemoryStore, Store
 
 __all__ = ["WolkvoxFake"]
 
@@ -50,6 +51,7 @@ class WolkvoxFake(EntitiesMixin, ScheduleMixin):
         clock: Clock | None = None,
         *,
         server: str | None = None,
+        store: Store | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.clock = clock or Clock()
@@ -59,9 +61,13 @@ class WolkvoxFake(EntitiesMixin, ScheduleMixin):
         self.faults = FaultSet()
         self.maintenance = MaintenanceSchedule()
         self.lock = threading.RLock()
-        self.server = pick_server(self.state, server, self.settings.default_server)
         self._preferred_token = None
         self._baseline = self.state.export()
+        #: Where the shared parts live (wolkvox_mock.store): memory, or Redis for many processes
+        #: (a Redis store that holds a fake already replaces the state with its own).
+        self.store = store or MemoryStore()
+        self.store.attach(self)
+        self.server = pick_server(self.state, server, self.settings.default_server)
 
     # -- whole state -----------------------------------------------------------------------
 

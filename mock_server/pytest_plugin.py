@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from wolkvox_mock.contracts.client import AsyncWolkvoxClient, WolkvoxClient
     from wolkvox_mock.server import LiveServer
     from wolkvox_mock.settings import Settings
+    from wolkvox_mock.store import Store
     from wolkvox_mock.testing.guard import WolkvoxGuard
     from wolkvox_mock.testing.mock import WolkvoxLive, WolkvoxMock
     from wolkvox_mock.testing.respx_router import WolkvoxRouter
@@ -103,6 +104,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "wolkvox-mock: latency of the fixtures' fakes: fast (default), realistic, or seconds",
         default="",
     )
+    parser.addini(INI_STORE, f"wolkvox-mock: {_STORE_HELP}", default="")
+    parser.addoption("--wolkvox-store", default=None, metavar="URL", help=f"wolkvox-mock: {_STORE_HELP}")
+
+
+INI_STORE = "wolkvox_store"
+_STORE_HELP = (
+    "where the fixtures' fakes keep their state: memory (default) or redis://HOST:PORT/DB, "
+    "shared with every process on that store (each fixture's fake takes its seed there)"
+)
+
+
+def _store_url(config: pytest.Config) -> str:
+    """The fixtures' store: ``--wolkvox-store``, else the ``wolkvox_store`` ini option."""
+    return str(config.getoption("--wolkvox-store") or config.getini(INI_STORE) or "memory")
+
+
+def _store_for(config: pytest.Config) -> Store:
+    """A fixture fake's store, as configured (a shared one takes this fake's seed)."""
+    from wolkvox_mock.store import open_store
+
+    return open_store(_store_url(config), reseed=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -195,12 +217,15 @@ def wolkvox(request: pytest.FixtureRequest, _wolkvox_no_escape: WolkvoxGuard | N
         yield live
         return
     options = _options(request)
-    mock = WolkvoxMock(settings=options.build_settings(), server=options.server)
+    store = _store_for(request.config)
+    mock = WolkvoxMock(settings=options.build_settings(), server=options.server, store=store)
     mock.guard = _wolkvox_no_escape
     _load(mock, options)
     request.node.stash[_IN_PROCESS] = True
     yield mock
     mock.close()
+    store.close()
+    mock.fake.store.close()
 
 
 @pytest.fixture
@@ -242,16 +267,18 @@ def wolkvox_respx(wolkvox: WolkvoxMock, request: pytest.FixtureRequest) -> Itera
 
 
 @pytest.fixture(scope="session")
-def wolkvox_live_server() -> Iterator[LiveServer]:
+def wolkvox_live_server(pytestconfig: pytest.Config) -> Iterator[LiveServer]:
     """The session's live fake on 127.0.0.1 (port chosen by the OS). Use ``wolkvox_live``,
     which resets it for each test."""
     from wolkvox_mock.testing.mock import WolkvoxLive
 
-    live = WolkvoxLive().start()
+    store = _store_for(pytestconfig)
+    live = WolkvoxLive(store=store).start()
     try:
         yield live.live_server
     finally:
         live.stop()
+        store.close()
 
 
 #: Why a test cannot have both an in-process ``wolkvox`` and ``wolkvox_live``.

@@ -37,6 +37,8 @@ RANKS = {
     "wolkvox_mock.state": 11,
     "wolkvox_mock.faults": 12,
     "wolkvox_mock.handlers": 13,
+    # Below the fake, beside the handlers (it uses state and faults, never the handlers).
+    "wolkvox_mock.store": 13,
     "wolkvox_mock.fake_core": 14,
     "wolkvox_mock.fake_entities": 14,
     "wolkvox_mock.fake_schedule": 14,
@@ -49,6 +51,7 @@ RANKS = {
     "wolkvox_mock.access_log": 18,
     "wolkvox_mock.testing": 19,
     "wolkvox_mock.serving": 19,
+    "wolkvox_mock.workers": 19,
     "wolkvox_mock.pytest_plugin": 20,
     "wolkvox_mock.cli": 20,
     "wolkvox_mock.__main__": 21,

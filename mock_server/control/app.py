@@ -38,6 +38,7 @@ from wolkvox_mock.contracts.protocol import ADMIN_HEADER
 from wolkvox_mock.control import fake_ops, fault_ops, health, inspector, live_ops
 from wolkvox_mock.control.routes import ControlError, Op, ok
 from wolkvox_mock.fake import WolkvoxFake
+from wolkvox_mock.store.errors import StoreUnavailable
 
 __all__ = ["ADMIN_HEADER", "PREFIX", "access_error", "create_control_app"]
 
@@ -123,6 +124,13 @@ async def _control_error(request: Request, exc: Exception) -> Response:
     return exc.response()
 
 
+async def _store_error(request: Request, exc: Exception) -> Response:
+    # A shared store (docs/store.md) that cannot be reached: a JSON answer, never a traceback.
+    assert isinstance(exc, StoreUnavailable)
+    fix = "start the store (Redis) again: the fake answers again once it is back"
+    return ControlError(503, f"the fake's shared store is unreachable: {exc.detail}", fix).response()
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
@@ -141,7 +149,11 @@ def create_control_app(fake: WolkvoxFake) -> Starlette:
     """The control plane of ``fake``, to mount at ``PREFIX``."""
     routes = [Route("/", index, methods=["GET"])]
     routes += [Route(op.path, op.endpoint, methods=[op.method]) for op in _OPS]
-    handlers: dict[Any, Any] = {ControlError: _control_error, HTTPException: _http_error}
+    handlers: dict[Any, Any] = {
+        ControlError: _control_error,
+        HTTPException: _http_error,
+        StoreUnavailable: _store_error,
+    }
     guard = Middleware(_AccessGuard, fake=fake)
     app = Starlette(routes=routes, exception_handlers=handlers, middleware=[guard])
     # Every answer is JSON saying what to fix: no bare 307 to a path with(out) a slash.

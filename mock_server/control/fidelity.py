@@ -186,6 +186,12 @@ BEHAVIOURS: tuple[tuple[str, str, str], ...] = (
         "I",
         "docs/reports.md",
     ),
+    (
+        "Shared store (--store redis://...): its own unreachability answers 503 SERVICE UNAVAILABLE, "
+        "msg WOLKVOX-MOCK STORE UNREACHABLE; a dead process's in-flight slot frees after a 10 s lease",
+        "I",
+        "docs/store.md (Wolkvox has no such store; the enforcement across servers is documented)",
+    ),
 )
 
 

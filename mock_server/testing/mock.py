@@ -32,6 +32,7 @@ from wolkvox_mock.state.clock import Clock
 from wolkvox_mock.state.demo import DEMO_TOKEN
 from wolkvox_mock.state.journal import JournalEntry
 from wolkvox_mock.state.models import Interaction, State
+from wolkvox_mock.store import Store
 from wolkvox_mock.testing.assertions import (
     Expectation,
     interaction_failure,
@@ -62,8 +63,9 @@ class WolkvoxMock(WolkvoxFake):
         *,
         server: str | None = None,
         app: WolkvoxApp | None = None,
+        store: Store | None = None,
     ) -> None:
-        super().__init__(state, settings, clock, server=server)
+        super().__init__(state, settings, clock, server=server, store=store)
         self.app = app or create_app(fake=self)
         self._transports: list[SyncASGITransport] = []
         #: The guard that stops requests to ``*.wolkvox.com`` the fake does not answer, when
@@ -218,9 +220,10 @@ class WolkvoxLive(WolkvoxMock):
         *,
         server: str | None = None,
         app: WolkvoxApp | None = None,
+        store: Store | None = None,
         **server_options: Any,
     ) -> None:
-        super().__init__(state, settings, clock, server=server, app=app)
+        super().__init__(state, settings, clock, server=server, app=app, store=store)
         #: The uvicorn server in a thread (``server_options`` go to it); ``start`` starts it.
         self.live_server = LiveServer(self.app, **server_options)
 

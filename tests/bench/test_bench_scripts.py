@@ -167,3 +167,15 @@ def test_the_bench_state_admits_more_calls_than_the_memory_benchmark_makes() -> 
     op = state.operations["0001"]
     op.usage_day, op.usage_count = date(2026, 1, 1).isoformat(), 10**6  # the pool well used
     assert not quota.exhausted(op, op.tokens[token_name(0)], date(2026, 1, 1))
+
+
+def test_the_store_section_compares_redis_with_memory() -> None:
+    from bench.store import CONFIGS, StoreResult, store_section
+
+    run = WrkRun("x", requests=300, duration_s=1.0, p50_ms=1.0, p99_ms=2.0, status_errors=0, socket_errors=0)
+    slower = WrkRun(
+        "y", requests=100, duration_s=1.0, p50_ms=3.0, p99_ms=9.0, status_errors=0, socket_errors=0
+    )
+    text = store_section(StoreResult(1.0, 16, [(CONFIGS[0][0], run), (CONFIGS[1][0], slower)]))
+    assert "| memory, 1 worker | 300 | 1.00 |" in text
+    assert "| Redis, 1 worker | 100 | 0.33 |" in text

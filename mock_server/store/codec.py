@@ -1,0 +1,159 @@
+"""The fake's shared parts as JSON text, and back: what a Redis store writes and reads.
+
+Each part is compared as text with what was last read or written, so a lock that changed
+nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import fields, is_dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from wolkvox_mock.faults.model import Fault, FaultSet
+from wolkvox_mock.state.clock import Clock
+from wolkvox_mock.state.maintenance import MaintenanceSchedule, MaintenanceWindow
+from wolkvox_mock.state.models import Operation, State
+from wolkvox_mock.store.lists import without_capped
+
+if TYPE_CHECKING:
+    from wolkvox_mock.store.backend import Replica
+
+__all__ = ["PARTS", "dump_part", "export_without_interactions", "load_part"]
+
+#: The parts, each in its own key with its own version.
+PARTS = ("state", "baseline", "faults", "maintenance", "clock")
+_FAULT_FIELDS = [f.name for f in fields(Fault) if not f.name.startswith("_")]
+
+
+def _text(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def dump_part(fake: Replica, part: str) -> str:
+    """Part ``part`` of ``fake`` as JSON text."""
+    if part == "state":
+        return _text(export_without_interactions(fake.state))
+    if part == "baseline":
+        return _text(fake._baseline)
+    if part == "faults":
+        return _text(_dump_faults(fake.faults))
+    if part == "maintenance":
+        return _text(_dump_windows(fake.maintenance))
+    return _text(_dump_clock(fake.clock))
+
+
+def load_part(fake: Replica, part: str, text: str) -> None:
+    """Replace part ``part`` of ``fake`` with ``text`` (as ``dump_part`` wrote it)."""
+    data = json.loads(text)
+    if part == "state":
+        fake.state = State.from_dict(data)
+    elif part == "baseline":
+        fake._baseline = data
+    elif part == "faults":
+        _load_faults(fake.faults, data)
+    elif part == "maintenance":
+        _load_windows(fake.maintenance, data)
+    else:
+        _load_clock(fake.clock, data)
+
+
+def export_without_interactions(state: State) -> dict[str, Any]:
+    """What ``state.export()`` gives, without its interactions and its capped lists (those live
+    in Redis lists of their own, appended to: ``wolkvox_mock.store.lists``) and without copying: the JSON encoder reads the objects as they
+    are (``_plain``), where ``export`` deep-copies them first. Equal to ``export()`` as JSON
+    (tests/mock_server/store/test_codec.py)."""
+    return {
+        "operations": [_operation(op) for op in state.operations.values()],
+        "interactions": [],
+        "next_interaction_id": state.next_interaction_id,
+    }
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    raw = {f.name: getattr(op, f.name) for f in fields(op)}
+    raw["campaigns"], raw["sessions"] = op.campaigns.export(), op.sessions.export()
+    raw["collections"] = without_capped(op.collections)
+    for key in ("tokens", "agents", "skills", "routing_points"):
+        raw[key] = list(raw[key].values())
+    return raw
+
+
+def _plain(value: Any) -> Any:
+    # json.dumps' default: a dataclass as its fields (what asdict gives, without the copy).
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _dump_faults(faults: FaultSet) -> dict[str, Any]:
+    items = []
+    for fault in faults.list():
+        item = {name: getattr(fault, name) for name in _FAULT_FIELDS}
+        if isinstance(fault.latency, tuple):
+            item["latency"] = list(fault.latency)
+        items.append(item)
+    return {"next": getattr(faults, "next_id", 1), "faults": items}
+
+
+def _load_faults(faults: FaultSet, data: dict[str, Any]) -> None:
+    loaded = []
+    for item in data["faults"]:
+        fault = Fault(**item)
+        if isinstance(fault.latency, list):
+            fault.latency = (float(fault.latency[0]), float(fault.latency[1]))
+        # Each process draws from the fault's own seed (docs/store.md: probability is per process).
+        fault._rng = random.Random(fault.seed)
+        loaded.append(fault)
+    with faults._cond:
+        faults._faults = loaded
+        faults.next_id = int(data["next"])  # type: ignore[attr-defined]  # SharedFaultSet's
+
+
+def _dump_windows(schedule: MaintenanceSchedule) -> dict[str, Any]:
+    items = []
+    for w in schedule.windows():
+        items.append(
+            {
+                "id": w.id,
+                "server": w.server,
+                "start": w.start.isoformat() if w.start else None,
+                "end": w.end.isoformat() if w.end else None,
+                "daily": [t.isoformat() for t in w.daily] if w.daily else None,
+                "message": w.message,
+            }
+        )
+    return {"next": getattr(schedule, "next_id", 1), "windows": items}
+
+
+def _load_windows(schedule: MaintenanceSchedule, data: dict[str, Any]) -> None:
+    windows = []
+    for item in data["windows"]:
+        daily = item["daily"]
+        windows.append(
+            MaintenanceWindow(
+                id=item["id"],
+                server=item["server"],
+                start=datetime.fromisoformat(item["start"]) if item["start"] else None,
+                end=datetime.fromisoformat(item["end"]) if item["end"] else None,
+                daily=(time.fromisoformat(daily[0]), time.fromisoformat(daily[1])) if daily else None,
+                message=item["message"],
+            )
+        )
+    with schedule._lock:
+        schedule._windows = windows
+        schedule.next_id = int(data["next"])  # type: ignore[attr-defined]  # SharedMaintenance's
+
+
+def _dump_clock(clock: Clock) -> dict[str, Any]:
+    with clock._lock:
+        frozen = clock._frozen
+        return {"frozen": frozen.isoformat() if frozen else None, "offset": clock._offset.total_seconds()}
+
+
+def _load_clock(clock: Clock, data: dict[str, Any]) -> None:
+    with clock._lock:
+        clock._frozen = datetime.fromisoformat(data["frozen"]) if data["frozen"] else None
+        clock._offset = timedelta(seconds=float(data["offset"]))
