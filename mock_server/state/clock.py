@@ -70,6 +70,17 @@ class Clock:
                 self._state = (None, (offset or timedelta(0)) + step)
         return self.now()
 
+    def reading(self) -> tuple[datetime | None, timedelta]:
+        """What the clock is set to: (frozen at or None, offset from real time); what
+        ``restore`` takes (a shared store keeps a clock in step across processes with it)."""
+        frozen, offset = self._state
+        return frozen, offset or timedelta(0)
+
+    def restore(self, frozen: datetime | None, offset: timedelta) -> None:
+        """Set the clock to a ``reading()``."""
+        with self._lock:
+            self._state = (None if frozen is None else _aware(frozen), offset or None)
+
     def unfreeze(self) -> None:
         """Back to real time, with no offset."""
         with self._lock:

@@ -148,12 +148,10 @@ def _load_windows(schedule: MaintenanceSchedule, data: dict[str, Any]) -> None:
 
 
 def _dump_clock(clock: Clock) -> dict[str, Any]:
-    with clock._lock:
-        frozen = clock._frozen
-        return {"frozen": frozen.isoformat() if frozen else None, "offset": clock._offset.total_seconds()}
+    frozen, offset = clock.reading()
+    return {"frozen": frozen.isoformat() if frozen else None, "offset": offset.total_seconds()}
 
 
 def _load_clock(clock: Clock, data: dict[str, Any]) -> None:
-    with clock._lock:
-        clock._frozen = datetime.fromisoformat(data["frozen"]) if data["frozen"] else None
-        clock._offset = timedelta(seconds=float(data["offset"]))
+    frozen = datetime.fromisoformat(data["frozen"]) if data["frozen"] else None
+    clock.restore(frozen, timedelta(seconds=float(data["offset"])))

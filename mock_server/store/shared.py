@@ -187,7 +187,7 @@ class SharedClock(Clock):
     def __init__(self, store: Backend, clock: Clock) -> None:
         super().__init__()
         self._store = store
-        self._frozen, self._offset = clock._frozen, clock._offset
+        self.restore(*clock.reading())
 
     def freeze(self, at: datetime | None = None) -> datetime:
         """Stop the clock (everywhere)."""
