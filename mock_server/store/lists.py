@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from wolkvox_mock.state.audit import AUDIT_SIZE
 from wolkvox_mock.state.models import Operation, State
 
@@ -167,7 +169,7 @@ def _after(rows: list[Any], last: Any) -> list[Any]:
 
 
 def _text(row: Any) -> str:
-    return json.dumps(row, separators=(",", ":"), ensure_ascii=False)
+    return orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def rows_of(raw: list[Any]) -> list[Any]:

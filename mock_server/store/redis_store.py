@@ -23,9 +23,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from wolkvox_mock.state.models import Interaction, Operation, State, Token
 from wolkvox_mock.store import scripts
@@ -421,7 +422,8 @@ class RedisStore(Store):
 
 
 def _interaction_text(interaction: Interaction) -> str:
-    return json.dumps(asdict(interaction), separators=(",", ":"), ensure_ascii=False)
+    # orjson writes a dataclass's fields in order, as json.dumps(asdict(...)) would, uncopied.
+    return orjson.dumps(interaction).decode()
 
 
 def _versions(raw: Any) -> dict[str, int]:
