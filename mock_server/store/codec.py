@@ -26,7 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["PARTS", "dump_part", "export_without_interactions", "load_part"]
 
 #: The parts, each in its own key with its own version.
-PARTS = ("state", "baseline", "faults", "maintenance", "clock")
+#: "ticks" holds what most calls change (round-robin positions, the next interaction id, the
+#: day counters), so that a call leaves "state", the big document, as it was: another process
+#: then reloads a few bytes, not the whole state. It comes after "state": loading the state
+#: document puts the ticks back on the new objects.
+PARTS = ("state", "ticks", "baseline", "faults", "maintenance", "clock")
 _FAULT_FIELDS = [f.name for f in fields(Fault) if not f.name.startswith("_")]
 
 
@@ -43,7 +47,9 @@ def _text(data: Any) -> str:
 def dump_part(fake: Replica, part: str) -> str:
     """Part ``part`` of ``fake`` as JSON text."""
     if part == "state":
-        return _text(export_without_interactions(fake.state))
+        return _text(_steady(export_without_interactions(fake.state)))
+    if part == "ticks":
+        return _text(_dump_ticks(fake.state))
     if part == "baseline":
         return _text(fake._baseline)
     if part == "faults":
@@ -58,6 +64,8 @@ def load_part(fake: Replica, part: str, text: str) -> None:
     data = json.loads(text)
     if part == "state":
         fake.state = State.from_dict(data)
+    elif part == "ticks":
+        _load_ticks(fake.state, data)
     elif part == "baseline":
         fake._baseline = data
     elif part == "faults":
@@ -87,6 +95,59 @@ def _operation(op: Operation) -> dict[str, Any]:
     for key in ("tokens", "agents", "skills", "routing_points"):
         raw[key] = list(raw[key].values())
     return raw
+
+
+#: Fields of the state document that most calls change: they travel in "ticks".
+_TOKEN_TICKS = ("usage_day", "usage_count")
+_RP_TICKS = ("last_agent", "last_use")
+
+
+def _steady(doc: dict[str, Any]) -> dict[str, Any]:
+    # The export without the ticks (shallow copies: the objects themselves are not touched).
+    doc = {k: v for k, v in doc.items() if k != "next_interaction_id"}
+    operations = []
+    for raw in doc["operations"]:
+        raw = {k: v for k, v in raw.items() if k not in _TOKEN_TICKS}
+        raw["tokens"] = [_without(_plain(t), _TOKEN_TICKS) for t in raw["tokens"]]
+        raw["routing_points"] = [_without(_plain(r), _RP_TICKS) for r in raw["routing_points"]]
+        operations.append(raw)
+    doc["operations"] = operations
+    return doc
+
+
+def _without(raw: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if k not in names}
+
+
+def _dump_ticks(state: State) -> dict[str, Any]:
+    return {
+        "next": state.next_interaction_id,
+        "operations": {
+            op.server: {
+                "usage": [op.usage_day, op.usage_count],
+                "tokens": {t.token: [t.usage_day, t.usage_count] for t in op.tokens.values()},
+                "routing_points": {r.rp_id: [r.last_agent, r.last_use] for r in op.routing_points.values()},
+            }
+            for op in state.operations.values()
+        },
+    }
+
+
+def _load_ticks(state: State, data: dict[str, Any]) -> None:
+    state.next_interaction_id = int(data["next"])
+    for server, ticks in data["operations"].items():
+        op = state.operations.get(server)
+        if op is None:
+            continue
+        op.usage_day, op.usage_count = ticks["usage"]
+        for token_id, (day, count) in ticks["tokens"].items():
+            token = op.tokens.get(token_id)
+            if token is not None:
+                token.usage_day, token.usage_count = day, count
+        for rp_id, (agent, used) in ticks["routing_points"].items():
+            rp = op.routing_points.get(rp_id)
+            if rp is not None:
+                rp.last_agent, rp.last_use = agent, used
 
 
 def _plain(value: Any) -> Any:

@@ -298,6 +298,8 @@ class RedisStore(Store):
             load_part(fake, part, text)
             self._texts[part] = text
             self._versions[part] = versions[part]
+        if "state" in moved and "ticks" not in moved and "ticks" in self._texts:
+            load_part(fake, "ticks", self._texts["ticks"])  # the new objects get their ticks
         self._baseline = fake._baseline
 
     def _roll_back(self, changed: list[tuple[str, str]]) -> None:
@@ -306,7 +308,10 @@ class RedisStore(Store):
         fake = self._fake
         assert fake is not None
         interactions = fake.state.interactions[: self._ix_count]
-        for part, _ in changed:
+        parts = {part for part, _ in changed}
+        if "state" in parts:
+            parts.add("ticks")  # the state document's new objects get their ticks back
+        for part in (p for p in PARTS if p in parts):
             before = self._texts.get(part)
             if before is not None:
                 load_part(fake, part, before)

@@ -24,3 +24,28 @@ def test_the_store_writes_what_export_gives() -> None:
         raw["collections"].pop("audit_log")  # a Redis list of its own
     written = json.dumps(export_without_interactions(fake.state), default=lambda v: vars(v))
     assert json.loads(written) == json.loads(json.dumps(expected))
+
+
+def test_a_call_moves_the_ticks_and_leaves_the_state_document_as_it_was() -> None:
+    from datetime import date
+
+    from wolkvox_mock.state.models import State
+    from wolkvox_mock.store.codec import dump_part, load_part
+
+    fake = WolkvoxFake(demo_state("0001", "tok-0001"))
+    before = {part: dump_part(fake, part) for part in ("state", "ticks")}
+    op = fake.operation()
+    op.assign(op.routing_points["1"])  # what add_interaction changes besides its lists
+    op.routing_points["1"].last_use = "2026-01-01T00:00:00+00:00"
+    State.count_use(op.tokens["tok-0001"], date(2026, 1, 1))
+    fake.state.next_interaction_id += 1
+
+    after = {part: dump_part(fake, part) for part in ("state", "ticks")}
+    assert after["state"] == before["state"]
+    assert after["ticks"] != before["ticks"]
+
+    # Another process: the state document, then the ticks, give the same state back.
+    other = WolkvoxFake(demo_state("0001", "tok-0001"))
+    load_part(other, "state", after["state"])
+    load_part(other, "ticks", after["ticks"])
+    assert other.state.export() == fake.state.export()
