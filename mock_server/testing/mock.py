@@ -15,6 +15,7 @@ against what was expected, and the clean-up between tests.
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Self
 
@@ -212,20 +213,11 @@ class WolkvoxLive(WolkvoxMock):
     """A ``WolkvoxMock`` whose fake is served on a real socket (``url``), for code that does
     not use httpx: requests, urllib, another process."""
 
-    def __init__(
-        self,
-        state: State | None = None,
-        settings: Settings | None = None,
-        clock: Clock | None = None,
-        *,
-        server: str | None = None,
-        app: WolkvoxApp | None = None,
-        store: Store | None = None,
-        **server_options: Any,
-    ) -> None:
-        super().__init__(state, settings, clock, server=server, app=app, store=store)
-        #: The uvicorn server in a thread (``server_options`` go to it); ``start`` starts it.
-        self.live_server = LiveServer(self.app, **server_options)
+    @cached_property
+    def live_server(self) -> LiveServer:
+        """The uvicorn server in a thread that serves this fake (its port is taken when first
+        asked for); ``start`` starts it."""
+        return LiveServer(self.app)
 
     def start(self) -> Self:
         """Serve on 127.0.0.1 (a free port); returns once the socket accepts connections."""
