@@ -102,7 +102,7 @@ def test_curl_line_quotes_for_the_shell() -> None:
 
 
 @pytest.mark.parametrize(
-    "served", [["--token", "my-token-123456", "--history", "3", "--history-calls", "50"]], indirect=True
+    "served", [["--token", "my-token-123456", "--history", "4", "--history-calls", "50"]], indirect=True
 )
 def test_serve_with_history_answers_reports(served: tuple[subprocess.Popen[str], list[str]]) -> None:
     from datetime import UTC, datetime, timedelta
@@ -110,22 +110,31 @@ def test_serve_with_history_answers_reports(served: tuple[subprocess.Popen[str],
     _, lines = served
     curl = next(line.strip() for line in lines if line.strip().startswith("curl "))
     base = next(w for w in shlex.split(curl) if w.startswith("http")).split("/api/")[0]
-    # Yesterday in the operation's time zone (Bogota, UTC-5) is inside a 3-day history.
-    day = (datetime.now(UTC) - timedelta(hours=5, days=1)).strftime("%Y%m%d")
-    query = {"api": "cdr_1", "date_ini": f"{day}000000", "date_end": f"{day}235959"}
+
+    def cdr(days_ago: int) -> httpx.Response:
+        # Days in the operation's time zone (Bogota, UTC-5).
+        day = (datetime.now(UTC) - timedelta(hours=5, days=days_ago)).strftime("%Y%m%d")
+        query = {"api": "cdr_1", "date_ini": f"{day}000000", "date_end": f"{day}235959"}
+        return httpx.get(
+            f"{base}/api/v2/reports_manager.php",
+            params=query,
+            headers={"wolkvox-token": "my-token-123456"},
+            timeout=10,
+        )
+
     # The socket is bound before the banner but listens once uvicorn runs: wait until it does.
     deadline = time.monotonic() + 15
     while True:
         try:
-            response = httpx.get(
-                f"{base}/api/v2/reports_manager.php",
-                params=query,
-                headers={"wolkvox-token": "my-token-123456"},
-                timeout=10,
-            )
+            cdr(1)
             break
         except httpx.ConnectError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    assert response.status_code == 200 and response.json()["data"]
+    # The three whole days before today are in a 4-day history. A weekend day may have no
+    # call at all (few agents log in), but three days in a row hold at least one weekday.
+    answered = [cdr(days_ago) for days_ago in (1, 2, 3)]
+    assert any(r.status_code == 200 and r.json()["data"] for r in answered), [r.text[:80] for r in answered]
+    # Outside the history: no rows (the empty answer).
+    assert cdr(10).status_code == 404
