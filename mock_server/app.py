@@ -11,7 +11,7 @@ from starlette.types import Receive, Scope, Send
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.control.app import PREFIX, create_control_app
 from wolkvox_mock.fake import WolkvoxFake
-from wolkvox_mock.pipeline.endpoint import ApiEndpoint
+from wolkvox_mock.pipeline.endpoint import ApiEndpoint, Deliver
 from wolkvox_mock.pipeline.response import render
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state.clock import Clock
@@ -41,6 +41,12 @@ class WolkvoxApp(Starlette):
                 await self.api(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def answer_now(self, scope: Scope, body: bytes, deliver: Deliver) -> bool:
+        """Answer a Wolkvox call at once when it has nothing to wait for (``ApiEndpoint.
+        answer_now``); False, having done nothing, for any other request."""
+        family = _api_family(scope["path"])
+        return family is not None and self.api.answer_now(scope, family, body, deliver)
 
 
 # Paths seen, and the family each names (None: not an API path). A client repeats a few

@@ -28,13 +28,18 @@ loop's next turn, whichever comes first) and sends both at once.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import httptools
+from uvicorn._types import ASGI3Application
 from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
+
+from wolkvox_mock.pipeline.endpoint import Deliver
 
 __all__ = ["MAX_HEAD_BYTES", "WolkvoxHttpProtocol"]
 
@@ -94,6 +99,20 @@ class _JoinedWrites:
         return getattr(self._transport, name)
 
 
+class AnswerNow(Protocol):
+    """An app's way to answer a complete request at once (``WolkvoxApp.answer_now``)."""
+
+    def __call__(self, scope: Any, body: bytes, deliver: Deliver, /) -> bool: ...
+
+
+@lru_cache(maxsize=256)
+def _path_with_query(path: str, query: bytes) -> str:
+    """The target as uvicorn's access line shows it (``get_path_with_query_string``); a
+    client repeats a few."""
+    quoted = quote(path)
+    return f"{quoted}?{query.decode('ascii', 'replace')}" if query else quoted
+
+
 class _HeadTooLarge(Exception):
     """The request line and headers exceed ``MAX_HEAD_BYTES``."""
 
@@ -122,6 +141,13 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         # Everything received until the first head is complete: what h11 is handed on a fallback.
         self._first_chunks: list[bytes] | None = []
         self._joined: _JoinedWrites | None = None
+        # The app's way of answering a request at once, if it has one (WolkvoxApp does).
+        answer = getattr(config.app, "answer_now", None)
+        self._answer_now: AnswerNow | None = answer if callable(answer) else None
+        # A request whose head is read, its ASGI task not started yet: it may be answered at
+        # once when its body completes in the same read (see _decide).
+        self._deciding = False
+        self._waiting: tuple[RequestResponseCycle, ASGI3Application] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -139,8 +165,11 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
             if self._should_upgrade():  # never: the fake serves no WebSocket (ws="none")
                 self.handle_websocket_upgrade()
         except httptools.HttpParserError as exc:
+            self._start_waiting()
             self._refuse(exc)
             return
+        # A head whose body is still to come: its task starts now, as uvicorn would have.
+        self._start_waiting()
         if self._in_head and self._raw_head_bytes > MAX_HEAD_BYTES:
             self._refuse(_HeadTooLarge())
 
@@ -165,10 +194,11 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         # The head's size, counted here once rather than in a callback per header line.
-        size, host = len(self.url), False
+        size, host, forwarded = len(self.url), False, False
         for name, value in self.headers:
             size += len(name) + len(value) + _LINE_OVERHEAD
             host = host or name == b"host"
+            forwarded = forwarded or name.startswith(b"x-forwarded-")
         if size > MAX_HEAD_BYTES:
             raise _HeadTooLarge
         version = self.parser.get_http_version()
@@ -176,14 +206,79 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
             raise _NotLikeH11
         # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
         # host:port is not a URL httptools parses), and then h11 should answer instead.
-        super().on_headers_complete()
+        # Proxy headers are read by uvicorn's middleware, on the ASGI way only.
+        self._deciding = self._answer_now is not None and not forwarded and not self.expect_100_continue
+        try:
+            super().on_headers_complete()
+        finally:
+            self._deciding = False
         if self.cycle is not None and self._joined is not None:
             self.cycle.transport = self._joined  # type: ignore[assignment]
         self._in_head = False
         self._raw_head_bytes = 0
         self._first_chunks = None
 
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
+        if self._deciding and app is self.app:
+            self._waiting = (cycle, app)  # decided when its body is complete (_decide)
+            return
+        super()._start_asgi_task(cycle, app)
+
+    def _start_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            super()._start_asgi_task(*waiting)
+
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head = True
         self._raw_head_bytes = 0
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and not self._answered_at_once(waiting[0]):
+            super()._start_asgi_task(*waiting)
+
+    def _answered_at_once(self, cycle: RequestResponseCycle) -> bool:
+        """Let the app answer a complete request at once; False when it has something to
+        wait for, and then its task starts as usual."""
+        assert self._answer_now is not None
+        if self.flow.write_paused or cycle.disconnected:
+            return False  # the answer would wait for the transport to drain: the ASGI way
+
+        def deliver(status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
+            self._write_answer(cycle, status, headers, payload)
+
+        return self._answer_now(cycle.scope, bytes(cycle.body), deliver)
+
+    def _write_answer(
+        self, cycle: RequestResponseCycle, status: int, headers: list[tuple[bytes, bytes]], payload: bytes
+    ) -> None:
+        """Write a whole answer as uvicorn's ``send`` writes one with a ``content-length``:
+        the same access line, status line, default headers (``date``), ``connection:
+        close`` when the request asked for it, and completion. Unlike ``send`` it does not
+        check the headers one by one: the app's are valid by construction (``render``)."""
+        scope = cycle.scope
+        if cycle.access_log:
+            client = scope.get("client")
+            self.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                f"{client[0]}:{client[1]:d}" if client else "",
+                scope["method"],
+                _path_with_query(scope["path"], scope["query_string"]),
+                scope["http_version"],
+                status,
+            )
+        content = [STATUS_LINE[status]]
+        for name, value in cycle.default_headers:
+            content += (name, b": ", value, b"\r\n")
+        for name, value in headers:
+            content += (name, b": ", value, b"\r\n")
+        if not cycle.keep_alive:
+            content.append(b"connection: close\r\n")
+        content.append(b"\r\n")
+        if scope["method"] != "HEAD":
+            content.append(payload)
+        cycle.response_started = cycle.response_complete = True
+        self.transport.write(b"".join(content))
+        if not cycle.keep_alive:
+            self.transport.close()
+        self.on_response_complete()

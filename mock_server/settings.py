@@ -59,12 +59,15 @@ class Settings:
     extra: dict[str, object] = field(default_factory=dict)
     _rng: random.Random | None = field(default=None, init=False, repr=False, compare=False)
 
+    def base_latency(self, api: str) -> float:
+        """The latency set for ``api``, in seconds, before any jitter (no draw is made)."""
+        if isinstance(self.latency, dict):
+            return float(self.latency.get(api, self.latency.get("*", 0.0)))
+        return float(self.latency)
+
     def latency_for(self, api: str) -> float:
         """The latency, in seconds, of one call of ``api`` (with its jitter drawn)."""
-        if isinstance(self.latency, dict):
-            base = float(self.latency.get(api, self.latency.get("*", 0.0)))
-        else:
-            base = float(self.latency)
+        base = self.base_latency(api)
         if base <= 0 or self.latency_jitter <= 0:
             return max(base, 0.0)
         if self._rng is None:

@@ -265,6 +265,11 @@ class FaultSet:
         self.release_hangs()
         return count
 
+    @property
+    def active(self) -> bool:
+        """Whether any fault is active (read without the lock, as ``pick`` reads it)."""
+        return bool(self._faults)
+
     def pick(self, family: str, api: str, token: str, server: str) -> Effect | None:
         """The effect on an admitted call: the newest fault in scope whose dice say yes.
 

@@ -32,10 +32,11 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import Receive, Scope, Send
@@ -64,9 +65,12 @@ from wolkvox_mock.state.models import Operation
 if TYPE_CHECKING:
     from wolkvox_mock.fake import WolkvoxFake
 
-__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint"]
+__all__ = ["CHECKS", "UNCOUNTED_ERRORS", "ApiEndpoint", "Deliver"]
 
 log = logging.getLogger("wolkvox_mock")
+
+#: Hands an answer (status, headers, body) to the connection, at once (``answer_now``).
+Deliver = Callable[[int, list[tuple[bytes, bytes]], bytes], None]
 
 # Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
 _QUERY_CACHE_SIZE = 256
@@ -205,6 +209,9 @@ def _coerce_elements(spec: OperationSpec, elements: list[dict[str, Any]]) -> lis
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
+    #: Whether ``answer_now`` may answer a call without the ASGI exchange.
+    answers_now: ClassVar[bool] = True
+
     def __init__(self, fake: WolkvoxFake) -> None:
         self.fake = fake
         self.catalogue = load_catalogue()
@@ -234,28 +241,30 @@ class ApiEndpoint:
             query = self._queries[raw] = QueryParams(raw)
         return query
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        query = self._query(scope.get("query_string", b""))
+    def _new_call(self, scope: Scope, family: str) -> Call:
+        raw_query = scope.get("query_string", b"")
+        query = self._query(raw_query)
         call = Call(
             method=scope["method"].upper(),
-            family=scope["path_params"]["family"],
+            family=family,
             api=query.get("api", ""),
             raw_headers=scope["headers"],
             query=query,
             hot=_hot_headers(scope["headers"]),
-            raw_query=scope.get("query_string", b""),
+            raw_query=raw_query,
             client=scope.get("client"),
         )
-        call.route = self._route(call.family, call.api)
+        call.route = self._route(family, call.api)
+        return call
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        call = self._new_call(scope, scope["path_params"]["family"])
         status, hint, journaled = 0, None, False
         try:
             status, body, hint = await self._answer(call, receive)
-            # Journal before sending: a client that has its answer finds the call journaled.
-            error = body.get("error") if isinstance(body, dict) else None
-            status, headers, payload = render(status, body, hint)
-            headers = self._allow(call, status, headers)
-            journaled = self._journal(call, status, started, hint, error, (status, headers, payload))
+            status, headers, payload = self._conclude(call, started, status, body, hint)
+            journaled = True
             await self._send(call, receive, send, status, headers, payload)
         except ClientGone:
             status = 499  # nginx's "client closed request": nothing was sent
@@ -268,6 +277,45 @@ class ApiEndpoint:
                 self._journal(call, status, started, hint)
             if call.admitted:
                 self.fake.gate.release(call.token)
+
+    def answer_now(self, scope: Scope, family: str, body: bytes, deliver: Deliver) -> bool:
+        """Answer a request whose whole body has arrived, without a task or an ASGI exchange,
+        when nothing in it waits: no latency, no hold, no fault, no multipart body. The
+        server's protocol calls it (wolkvox_mock.http_protocol) and ``deliver`` hands the
+        answer to the connection. The same checks, answers and journal entry as ``__call__``.
+
+        Returns False, having done nothing (no admission, no count, no entry), when the call
+        has something to wait for: the server then runs it the ASGI way from the start.
+        """
+        if not self.answers_now:
+            return False
+        started = time.perf_counter()
+        call = self._new_call(scope, family)
+        if len(body) > self._body_limit(call):
+            call.body_too_large = True
+        else:
+            call.body = body
+        try:
+            answer = self._answer_now(call)
+            if answer is None:
+                return False
+            status, headers, payload = self._conclude(call, started, *answer)
+            deliver(status, headers, payload)
+            return True
+        finally:
+            if call.admitted:
+                self.fake.gate.release(call.token)
+
+    def _conclude(
+        self, call: Call, started: float, status: int, body: Any, hint: str | None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The answer on the wire, journaled before it is sent (a client that has its answer
+        finds the call in the journal)."""
+        error = body.get("error") if isinstance(body, dict) else None
+        status, headers, payload = render(status, body, hint)
+        headers = self._allow(call, status, headers)
+        self._journal(call, status, started, hint, error, (status, headers, payload))
+        return status, headers, payload
 
     def _allow(
         self, call: Call, status: int, headers: list[tuple[bytes, bytes]]
@@ -300,29 +348,44 @@ class ApiEndpoint:
     async def _answer(self, call: Call, receive: Receive) -> tuple[int, Any, str | None]:
         try:
             call.body, call.body_too_large = await read_body(receive, self._body_limit(call))
-            success = await self._run(call, receive)
-            assert call.spec is not None
-            if success.body is not None:
-                return call.spec.success.status, success.body, None
-            body: dict[str, Any] = {
-                "code": call.spec.success.code,
-                "error": None,
-                "msg": call.spec.success.render(**success.values),
-            }
-            if success.data is not None:
-                body["data"] = success.data
-            return call.spec.success.status, body, None
+            return self._succeeded(call, await self._run(call, receive))
         except WolkvoxAPIError as exc:
             return exc.status, exc.to_body(), exc.hint
         except (ClientGone, _Reset):
             raise
-        except Exception:  # a bug in the fake: answer in the envelope, never a traceback
-            log.exception("wolkvox-mock: unexpected error answering %s %s", call.method, call.api)
-            return (
-                500,
-                {"code": 500, "error": "INTERNAL SERVER ERROR", "msg": "WOLKVOX-MOCK INTERNAL ERROR"},
-                ("this is a bug in wolkvox-mock; the server log has the traceback"),
-            )
+        except Exception:
+            return self._bug(call)
+
+    def _answer_now(self, call: Call) -> tuple[int, Any, str | None] | None:
+        try:
+            success = self._run_now(call)
+            return None if success is None else self._succeeded(call, success)
+        except WolkvoxAPIError as exc:
+            return exc.status, exc.to_body(), exc.hint
+        except Exception:
+            return self._bug(call)
+
+    def _succeeded(self, call: Call, success: Success) -> tuple[int, Any, str | None]:
+        assert call.spec is not None
+        if success.body is not None:
+            return call.spec.success.status, success.body, None
+        body: dict[str, Any] = {
+            "code": call.spec.success.code,
+            "error": None,
+            "msg": call.spec.success.render(**success.values),
+        }
+        if success.data is not None:
+            body["data"] = success.data
+        return call.spec.success.status, body, None
+
+    def _bug(self, call: Call) -> tuple[int, Any, str | None]:
+        """A bug in the fake: answered in the envelope, never with a traceback."""
+        log.exception("wolkvox-mock: unexpected error answering %s %s", call.method, call.api)
+        return (
+            500,
+            {"code": 500, "error": "INTERNAL SERVER ERROR", "msg": "WOLKVOX-MOCK INTERNAL ERROR"},
+            "this is a bug in wolkvox-mock; the server log has the traceback",
+        )
 
     async def _run(self, call: Call, receive: Receive) -> Success:
         spec = self._resolve(call)
@@ -335,13 +398,39 @@ class ApiEndpoint:
             await self._in_flight(call, receive, *waits)
             call.now = None  # time went by: the handler and the journal read the clock anew
         self._inject(call)
-        if call.body_too_large:
-            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
+        self._check_size(call)
         files: list[UploadedFile] = []
         fields: dict[str, Any] | None = None
         if spec.body == "multipart":
             fields, files = await parse_multipart(call.body, call.headers)
         return self._execute(call, spec, fields, files)
+
+    def _run_now(self, call: Call) -> Success | None:
+        """``_run`` for a call with nothing to wait for; None, before its admission, when it
+        has something (then ``_run`` runs it from the start)."""
+        spec = self._resolve(call)
+        self._authenticate(call)
+        if not self._runs_at_once(call, spec):
+            return None
+        self._admit(call, spec)  # no fault can be picked: none is active, none in a header
+        self._check_size(call)
+        return self._execute(call, spec, None, [])
+
+    def _runs_at_once(self, call: Call, spec: OperationSpec) -> bool:
+        """Whether the call has nothing to wait for (what ``_waits`` and ``_inject`` would
+        find, known before admission: no fault at all can apply, no latency, no hold)."""
+        fake = self.fake
+        return not (
+            spec.body == "multipart"
+            or FAULT_HEADER in call.hot
+            or fake.faults.active
+            or fake.settings.base_latency(call.api) > 0
+            or fake.gate.is_held(call.token)
+        )
+
+    def _check_size(self, call: Call) -> None:
+        if call.body_too_large:
+            raise WolkvoxAPIError.from_catalogue("payload_too_large", limit=self._body_limit(call))
 
     def _body_limit(self, call: Call) -> int:
         """The settings' body limit, raised for operations that take large uploads."""

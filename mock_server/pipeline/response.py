@@ -22,6 +22,9 @@ _BASE_HEADERS: list[tuple[bytes, bytes]] = [
     (b"keep-alive", b"timeout=5, max=100"),
 ]
 
+# Control characters (CR and LF above all: a header's end) become spaces in a header value.
+_CONTROL_TO_SPACE = bytes.maketrans(bytes([*range(32), 127]), b" " * 33)
+
 # json.dumps builds a new encoder per call when given separators; one shared encoder is cheaper.
 _ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -60,8 +63,11 @@ def render(status: int, body: Any, hint: str | None = None) -> tuple[int, list[t
     The headers list may be shared between answers: copy it before changing it."""
     headers, payload = _rendered(status, body)
     if hint:
-        # Header values must be latin-1; hints are ASCII by construction but be safe.
-        headers = [*headers, (HINT_HEADER.encode(), hint.encode("latin-1", "replace"))]
+        # Header values must be latin-1 without control characters; a hint may quote the
+        # request (a field's name, a value), so both are made safe here, where every answer
+        # passes (the server writes answers at once without checking each header again).
+        value = hint.encode("latin-1", "replace").translate(_CONTROL_TO_SPACE)
+        headers = [*headers, (HINT_HEADER.encode(), value)]
     return status, headers, payload
 
 

@@ -31,6 +31,9 @@ __all__ = ["SharedApiEndpoint"]
 class SharedApiEndpoint(ApiEndpoint):
     """``ApiEndpoint`` for a fake on a shared store."""
 
+    # Every call reads the store first (and its admission is a round trip): the ASGI way.
+    answers_now = False
+
     def __init__(self, fake: WolkvoxFake) -> None:
         super().__init__(fake)
         store: RedisStore = fake.store  # type: ignore[assignment]  # create_app checked it is shared

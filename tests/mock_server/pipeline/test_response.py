@@ -18,6 +18,12 @@ def test_a_hint_is_added_to_its_answer_only() -> None:
     assert json.loads(payload) == BODY
 
 
+def test_a_hint_quoting_the_request_cannot_end_its_header_line() -> None:
+    _, hinted, _ = render(400, dict(BODY), "'a\r\nx-evil: 1' is not a field\t\x00, caf\u00e9 \u2603")
+    value = dict(hinted)[HINT_HEADER.encode()]
+    assert value == b"'a  x-evil: 1' is not a field  , caf\xe9 ?"
+
+
 def test_the_same_envelope_renders_the_same_bytes_and_length() -> None:
     first = render(201, {"code": "201", "error": None, "msg": "assigned to agent (1001) "})
     again = render(201, {"code": "201", "error": None, "msg": "assigned to agent (1001) "})
