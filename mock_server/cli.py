@@ -20,7 +20,7 @@ from wolkvox_mock.contracts.protocol import make_token
 from wolkvox_mock.control.app import PREFIX
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.server import bind_socket, uvicorn_config
-from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, stop_on_sigterm
+from wolkvox_mock.serving import CallLog, FakeServer, Stopped, call_log, short_collections, stop_on_sigterm
 from wolkvox_mock.settings import LATENCY_PROFILES, Settings, latency_profile
 from wolkvox_mock.state.demo import demo_state
 from wolkvox_mock.state.history import HistoryConfig
@@ -459,7 +459,7 @@ def _run(
     level = "warning" if quiet else "info"
     config = uvicorn_config(app, host, port, log_level=level, access_log=not quiet)
     # Uvicorn shuts down gracefully on Ctrl-C or SIGTERM, then re-raises the signal: not an error.
-    with contextlib.suppress(KeyboardInterrupt, Stopped), stop_on_sigterm():
+    with contextlib.suppress(KeyboardInterrupt, Stopped), stop_on_sigterm(), short_collections():
         FakeServer(config, app.fake, on_ready).run(sockets=[sock])
 
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 import asyncio
 from functools import lru_cache
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httptools
-from uvicorn._types import ASGI3Application
 from uvicorn.config import Config
+from uvicorn.protocols.http.flow_control import HIGH_WATER_LIMIT
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
@@ -144,10 +144,10 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         # The app's way of answering a request at once, if it has one (WolkvoxApp does).
         answer = getattr(config.app, "answer_now", None)
         self._answer_now: AnswerNow | None = answer if callable(answer) else None
-        # A request whose head is read, its ASGI task not started yet: it may be answered at
-        # once when its body completes in the same read (see _decide).
-        self._deciding = False
-        self._waiting: tuple[RequestResponseCycle, ASGI3Application] | None = None
+        # The body of a request that may be answered at once (see on_headers_complete): it
+        # is, when the body completes in the same read and the app has nothing to wait for.
+        self._body: bytearray | None = None
+        self._keep_alive = True
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -165,11 +165,10 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
             if self._should_upgrade():  # never: the fake serves no WebSocket (ws="none")
                 self.handle_websocket_upgrade()
         except httptools.HttpParserError as exc:
-            self._start_waiting()
+            self._start_rest()
             self._refuse(exc)
             return
-        # A head whose body is still to come: its task starts now, as uvicorn would have.
-        self._start_waiting()
+        self._start_rest()
         if self._in_head and self._raw_head_bytes > MAX_HEAD_BYTES:
             self._refuse(_HeadTooLarge())
 
@@ -204,60 +203,104 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         version = self.parser.get_http_version()
         if version not in _HTTP1 or (version == "1.1" and not host):
             raise _NotLikeH11
-        # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
-        # host:port is not a URL httptools parses), and then h11 should answer instead.
-        # Proxy headers are read by uvicorn's middleware, on the ASGI way only.
-        self._deciding = self._answer_now is not None and not forwarded and not self.expect_100_continue
-        try:
+        # Proxy headers are read by uvicorn's middleware and Expect by its cycle: the ASGI way.
+        if (
+            self._answer_now is not None
+            and not forwarded
+            and not self.expect_100_continue
+            and self.limit_concurrency is None
+            and (self.cycle is None or self.cycle.response_complete)  # none in flight before it
+        ):
+            self._read_target(version)
+            self._body = bytearray()  # its cycle is made if the ASGI way needs one (_start_cycle)
+        else:
+            # Before the head counts as read: uvicorn can still refuse it here (a CONNECT's
+            # host:port is not a URL httptools parses), and then h11 should answer instead.
             super().on_headers_complete()
-        finally:
-            self._deciding = False
-        if self.cycle is not None and self._joined is not None:
-            self.cycle.transport = self._joined  # type: ignore[assignment]
+            if self.cycle is not None and self._joined is not None:
+                self.cycle.transport = self._joined  # type: ignore[assignment]
         self._in_head = False
         self._raw_head_bytes = 0
         self._first_chunks = None
 
-    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
-        if self._deciding and app is self.app:
-            self._waiting = (cycle, app)  # decided when its body is complete (_decide)
-            return
-        super()._start_asgi_task(cycle, app)
+    def _read_target(self, version: str) -> None:
+        """The scope's method, version and target, as uvicorn's ``on_headers_complete`` sets
+        them (a URL httptools cannot parse raises here as there)."""
+        scope = self.scope
+        scope["method"] = self.parser.get_method().decode("ascii")
+        if version != "1.1":
+            scope["http_version"] = version
+        parsed = httptools.parse_url(self.url)
+        raw_path = parsed.path
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            path = unquote(path)
+        scope["path"] = self.root_path + path
+        scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        scope["query_string"] = parsed.query or b""
+        self._keep_alive = version != "1.0" and self.parser.should_keep_alive()
 
-    def _start_waiting(self) -> None:
-        waiting, self._waiting = self._waiting, None
-        if waiting is not None:
-            super()._start_asgi_task(*waiting)
+    def on_body(self, body: bytes) -> None:
+        if self._body is not None:
+            self._body += body
+        else:
+            super().on_body(body)
 
     def on_message_complete(self) -> None:
-        super().on_message_complete()
+        body, self._body = self._body, None
+        if body is None:
+            super().on_message_complete()
+        elif not self._answered_at_once(bytes(body)):
+            self._start_cycle(body, more_body=False)
         self._in_head = True
         self._raw_head_bytes = 0
-        waiting, self._waiting = self._waiting, None
-        if waiting is not None and not self._answered_at_once(waiting[0]):
-            super()._start_asgi_task(*waiting)
 
-    def _answered_at_once(self, cycle: RequestResponseCycle) -> bool:
+    def _start_rest(self) -> None:
+        """The request whose head this read completed but not its body: its ASGI task starts
+        now, with the body so far (the rest reaches its cycle as uvicorn's would)."""
+        body, self._body = self._body, None
+        if body is not None:
+            self._start_cycle(body, more_body=True)
+
+    def _start_cycle(self, body: bytearray, more_body: bool) -> None:
+        """Serve the current request the ASGI way: the cycle and task uvicorn's
+        ``on_headers_complete`` would have made (none was in flight, so none is queued)."""
+        cycle = RequestResponseCycle(
+            scope=self.scope,
+            transport=self._joined or self.transport,  # type: ignore[arg-type]
+            flow=self.flow,
+            logger=self.logger,
+            access_logger=self.access_logger,
+            access_log=self.access_log,
+            default_headers=self.server_state.default_headers,
+            message_event=asyncio.Event(),
+            expect_100_continue=self.expect_100_continue,
+            keep_alive=self._keep_alive,
+            on_response=self.on_response_complete,
+        )
+        cycle.body, cycle.more_body = body, more_body
+        if body or not more_body:
+            cycle.message_event.set()
+        if len(body) > HIGH_WATER_LIMIT:
+            self.flow.pause_reading()  # as uvicorn's on_body: the app reads it first
+        self.cycle = cycle
+        self._start_asgi_task(cycle, self.app)
+
+    def _answered_at_once(self, body: bytes) -> bool:
         """Let the app answer a complete request at once; False when it has something to
-        wait for, and then its task starts as usual."""
+        wait for (or the transport is not taking writes): then it takes the ASGI way."""
         assert self._answer_now is not None
-        if self.flow.write_paused or cycle.disconnected:
-            return False  # the answer would wait for the transport to drain: the ASGI way
+        if self.flow.write_paused:
+            return False
+        return self._answer_now(self.scope, body, self._write_answer)
 
-        def deliver(status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
-            self._write_answer(cycle, status, headers, payload)
-
-        return self._answer_now(cycle.scope, bytes(cycle.body), deliver)
-
-    def _write_answer(
-        self, cycle: RequestResponseCycle, status: int, headers: list[tuple[bytes, bytes]], payload: bytes
-    ) -> None:
+    def _write_answer(self, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
         """Write a whole answer as uvicorn's ``send`` writes one with a ``content-length``:
         the same access line, status line, default headers (``date``), ``connection:
         close`` when the request asked for it, and completion. Unlike ``send`` it does not
         check the headers one by one: the app's are valid by construction (``render``)."""
-        scope = cycle.scope
-        if cycle.access_log:
+        scope = self.scope
+        if self.access_log:
             client = scope.get("client")
             self.access_logger.info(
                 '%s - "%s %s HTTP/%s" %d',
@@ -268,17 +311,16 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
                 status,
             )
         content = [STATUS_LINE[status]]
-        for name, value in cycle.default_headers:
+        for name, value in self.server_state.default_headers:
             content += (name, b": ", value, b"\r\n")
         for name, value in headers:
             content += (name, b": ", value, b"\r\n")
-        if not cycle.keep_alive:
+        if not self._keep_alive:
             content.append(b"connection: close\r\n")
         content.append(b"\r\n")
         if scope["method"] != "HEAD":
             content.append(payload)
-        cycle.response_started = cycle.response_complete = True
         self.transport.write(b"".join(content))
-        if not cycle.keep_alive:
+        if not self._keep_alive:
             self.transport.close()
         self.on_response_complete()
