@@ -37,6 +37,8 @@ __all__ = [
     "AccessFormatter",
     "BatchedStreamHandler",
     "MaskTokens",
+    "access_line",
+    "direct_handler",
     "tune_access_logger",
 ]
 
@@ -141,6 +143,32 @@ def _no_caller(*_: Any, **__: Any) -> tuple[str, int, str, None]:
     return "(unknown file)", 0, "(unknown function)", None
 
 
+def access_line(client: str, method: str, path: str, version: str, status: int) -> str:
+    """The line ``serve`` writes for one answer (the token in ``path`` masked)."""
+    return f'{_INFO_PREFIX}{client} - "{method} {_mask(path)} HTTP/{version}" {status} {_phrase(status)}'
+
+
+def direct_handler(logger: logging.Logger) -> BatchedStreamHandler | None:
+    """The handler an access line may be written to straight (``write_line``): only while
+    ``logger`` is configured as ``serve`` configures ``uvicorn.access``; None otherwise, and
+    then a line must go through ``logger.info`` for logging to see it."""
+    # Checked on every line (a few attribute reads): a test or a user may reconfigure the
+    # logger at any time, and then logging must see every record.
+    handlers = logger.handlers
+    if len(handlers) != 1 or logger.propagate or logger.disabled or logger.filters != [_MASK]:
+        return None
+    handler = handlers[0]
+    if (
+        type(handler) is not BatchedStreamHandler
+        or type(handler.formatter) is not AccessFormatter
+        or handler.filters
+        or handler.level > logging.INFO
+        or not logger.isEnabledFor(logging.INFO)
+    ):
+        return None
+    return handler
+
+
 class _AccessInfo:
     """``uvicorn.access``'s ``info``: the line written straight to the stream while the
     logger is configured as ``serve`` configures it; ``Logger.info`` otherwise."""
@@ -148,26 +176,8 @@ class _AccessInfo:
     def __init__(self, logger: logging.Logger) -> None:
         self.logger = logger
 
-    def _handler(self) -> BatchedStreamHandler | None:
-        # Checked on every line (a few attribute reads): a test or a user may reconfigure
-        # the logger at any time, and then logging must see every record.
-        logger = self.logger
-        handlers = logger.handlers
-        if len(handlers) != 1 or logger.propagate or logger.disabled or logger.filters != [_MASK]:
-            return None
-        handler = handlers[0]
-        if (
-            type(handler) is not BatchedStreamHandler
-            or type(handler.formatter) is not AccessFormatter
-            or handler.filters
-            or handler.level > logging.INFO
-            or not logger.isEnabledFor(logging.INFO)
-        ):
-            return None
-        return handler
-
     def __call__(self, msg: object, *args: object, **kwargs: Any) -> None:
-        handler = self._handler() if not kwargs and len(args) == 5 else None
+        handler = direct_handler(self.logger) if not kwargs and len(args) == 5 else None
         if handler is None:
             logging.Logger.info(self.logger, msg, *args, **kwargs)
             return
@@ -175,8 +185,7 @@ class _AccessInfo:
         if not isinstance(path, str) or not isinstance(status, int):
             logging.Logger.info(self.logger, msg, *args, **kwargs)
             return
-        line = f'{_INFO_PREFIX}{client} - "{method} {_mask(path)} HTTP/{version}" {status} {_phrase(status)}'
-        handler.write_line(line)
+        handler.write_line(access_line(str(client), str(method), path, str(version), status))
 
 
 def tune_access_logger() -> None:

@@ -39,6 +39,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
+from wolkvox_mock.access_log import access_line, direct_handler
 from wolkvox_mock.pipeline.endpoint import Deliver
 
 __all__ = ["MAX_HEAD_BYTES", "WolkvoxHttpProtocol"]
@@ -113,6 +114,23 @@ def _path_with_query(path: str, query: bytes) -> str:
     return f"{quoted}?{query.decode('ascii', 'replace')}" if query else quoted
 
 
+# Header blocks of the answers written at once, by the identity of their headers list: most
+# answers share the few lists ``render`` keeps (each kept here too, so its id stays its own).
+_BLOCKS: dict[int, tuple[list[tuple[bytes, bytes]], bytes]] = {}
+_BLOCKS_SIZE = 256
+
+
+def _header_block(headers: list[tuple[bytes, bytes]]) -> bytes:
+    found = _BLOCKS.get(id(headers))
+    if found is not None and found[0] is headers:
+        return found[1]
+    block = b"".join(b"%s: %s\r\n" % pair for pair in headers)
+    if len(_BLOCKS) >= _BLOCKS_SIZE:
+        _BLOCKS.clear()
+    _BLOCKS[id(headers)] = (headers, block)
+    return block
+
+
 class _HeadTooLarge(Exception):
     """The request line and headers exceed ``MAX_HEAD_BYTES``."""
 
@@ -148,10 +166,16 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         # is, when the body completes in the same read and the app has nothing to wait for.
         self._body: bytearray | None = None
         self._keep_alive = True
+        # The last access line written for an answer at once, and what it said.
+        self._client_text = ""
+        self._access_key: tuple[str, str, str, int] | None = None
+        self._access_line = ""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._joined = _JoinedWrites(transport, self.loop)
+        client = self.client
+        self._client_text = f"{client[0]}:{client[1]:d}" if client else ""  # as uvicorn shows it
 
     def data_received(self, data: bytes) -> None:
         if self._first_chunks is not None:
@@ -294,6 +318,29 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
             return False
         return self._answer_now(self.scope, body, self._write_answer)
 
+    def _log_access(self, status: int) -> None:
+        """uvicorn's access line for the answer: the same words as its ``send`` logs; a
+        connection's client does not change, and a client repeats its request, so the last
+        line is kept and written again while it fits."""
+        scope = self.scope
+        target = _path_with_query(scope["path"], scope["query_string"])
+        handler = direct_handler(self.access_logger)
+        if handler is None:  # logging configured otherwise: a record, as uvicorn makes it
+            self.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                self._client_text,
+                scope["method"],
+                target,
+                scope["http_version"],
+                status,
+            )
+            return
+        key = (scope["method"], target, scope["http_version"], status)
+        if key != self._access_key:
+            self._access_key = key
+            self._access_line = access_line(self._client_text, *key)
+        handler.write_line(self._access_line)
+
     def _write_answer(self, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
         """Write a whole answer as uvicorn's ``send`` writes one with a ``content-length``:
         the same access line, status line, default headers (``date``), ``connection:
@@ -301,20 +348,11 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         check the headers one by one: the app's are valid by construction (``render``)."""
         scope = self.scope
         if self.access_log:
-            client = scope.get("client")
-            self.access_logger.info(
-                '%s - "%s %s HTTP/%s" %d',
-                f"{client[0]}:{client[1]:d}" if client else "",
-                scope["method"],
-                _path_with_query(scope["path"], scope["query_string"]),
-                scope["http_version"],
-                status,
-            )
+            self._log_access(status)
         content = [STATUS_LINE[status]]
         for name, value in self.server_state.default_headers:
             content += (name, b": ", value, b"\r\n")
-        for name, value in headers:
-            content += (name, b": ", value, b"\r\n")
+        content.append(_header_block(headers))
         if not self._keep_alive:
             content.append(b"connection: close\r\n")
         content.append(b"\r\n")

@@ -248,3 +248,28 @@ def test_a_non_wolkvox_app_is_served_the_asgi_way() -> None:
     assert callable(app.answer_now)
     scope = {"path": "/__wolkvox_mock__/health"}
     assert app.answer_now(scope, b"", lambda *_: None) is False  # not an API path: nothing done
+
+
+def test_the_access_line_of_an_answer_at_once_is_uvicorns() -> None:
+    import io
+    import logging
+
+    with LiveServer(create_app(demo_state(SERVER, TOKEN)), log_level="info", access_log=True) as server:
+        (handler,) = logging.getLogger("uvicorn.access").handlers
+        stream = io.StringIO()
+        old = handler.setStream(stream)  # type: ignore[attr-defined]
+        try:
+            with socket.create_connection(("127.0.0.1", server.port)) as sock:
+                sock.settimeout(10)
+                for at_once in (True, True, False):
+                    if not at_once:
+                        asgi_way(server)  # the same request, now answered by uvicorn's send
+                    sock.sendall(request())
+                    read_answers(sock)
+                port = sock.getsockname()[1]
+            handler.flush()
+        finally:
+            handler.setStream(old)  # type: ignore[attr-defined]
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 3 and lines[0] == lines[1] == lines[2], lines
+    assert f'127.0.0.1:{port} - "POST {ADD_INTERACTION} HTTP/1.1" 201 Created' in lines[0]
