@@ -166,6 +166,8 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         # is, when the body completes in the same read and the app has nothing to wait for.
         self._body: bytearray | None = None
         self._keep_alive = True
+        # When the connection's last answer was written (None: a request is in progress).
+        self._idle_since: float | None = None
         # The last access line written for an answer at once, and what it said.
         self._client_text = ""
         self._access_key: tuple[str, str, str, int] | None = None
@@ -340,6 +342,46 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
             self._access_key = key
             self._access_line = access_line(self._client_text, *key)
         handler.write_line(self._access_line)
+
+    # The keep-alive timer, armed lazily: uvicorn cancels it when a request arrives and arms
+    # a new one after each answer (a timer made and cancelled per request, about a twentieth
+    # of an answer at once); here one timer stays armed while the connection is used, and
+    # when it fires it closes the connection only if it has been idle that long since its
+    # last answer (else it waits for the rest). The same rule: closed after
+    # ``timeout_keep_alive`` seconds without a request, counted from the last answer.
+
+    def _unset_keepalive_if_required(self) -> None:
+        self._idle_since = None  # a request is arriving: not idle (the timer stays armed)
+
+    def on_response_complete(self) -> None:
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            self._idle_since = None
+            self._start_asgi_task(*self.pipeline.pop())
+            return
+        self._idle_since = self.loop.time()
+        if self.timeout_keep_alive_task is None:
+            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self._keep_alive_due)
+
+    def _keep_alive_due(self) -> None:
+        self.timeout_keep_alive_task = None
+        idle_since = self._idle_since
+        if idle_since is None:
+            return  # serving a request: armed again after its answer
+        left = idle_since + self.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self.timeout_keep_alive_task = self.loop.call_later(left, self._keep_alive_due)
+        else:
+            self.timeout_keep_alive_handler()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
 
     def _write_answer(self, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
         """Write a whole answer as uvicorn's ``send`` writes one with a ``content-length``:

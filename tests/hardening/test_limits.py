@@ -281,6 +281,23 @@ def test_an_idle_keep_alive_connection_is_closed_by_the_server() -> None:
         sock.close()
 
 
+def test_keep_alive_counts_idle_time_from_the_last_answer_not_the_first() -> None:
+    # One timer stays armed while a connection is used (http_protocol): it must not close a
+    # connection that was never idle for the timeout, however long it has been open.
+    with LiveServer(fuzz_app(), timeout_keep_alive=2) as live:
+        sock = socket.create_connection((live.host, live.port), timeout=10)
+        for _ in range(4):  # 3 x 0.8 s: past the timeout since the first answer, never idle 2 s
+            sock.sendall(_request(ADD_INTERACTION))
+            assert read_answer(sock).status == 401
+            time.sleep(0.8)
+        sock.sendall(_request(ADD_INTERACTION))
+        assert read_answer(sock).status == 401, "the connection was closed while in use"
+        started = time.monotonic()
+        assert sock.recv(65536) == b""  # then idle: closed
+        assert 1.5 < time.monotonic() - started < 6
+        sock.close()
+
+
 def test_stop_returns_while_a_request_is_held_and_frees_its_slot() -> None:
     """timeout_graceful_shutdown: uvicorn cancels what is still in flight; the slot is freed."""
     app: WolkvoxApp = fuzz_app()
