@@ -179,3 +179,13 @@ def test_the_store_section_compares_redis_with_memory() -> None:
     text = store_section(StoreResult(1.0, 16, [(CONFIGS[0][0], run), (CONFIGS[1][0], slower)]))
     assert "| memory, 1 worker | 300 | 1.00 |" in text
     assert "| Redis, 1 worker | 100 | 0.33 |" in text
+
+
+def test_the_protocol_benchmark_serves_201_on_both_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import protocol
+
+    for args in ([], ["--bare"]):
+        protocol.main(["--calls", "20", "--warmup", "5", *args])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["wolkvox-mock serve", "bare Starlette"]
+    assert all(float(line.split(": ")[1].split()[0]) > 0 for line in lines)
