@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from starlette.datastructures import Headers, QueryParams
@@ -60,7 +60,7 @@ from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_d
 from wolkvox_mock.settings import Settings
 from wolkvox_mock.state import audit, quota
 from wolkvox_mock.state.journal import RawExchange
-from wolkvox_mock.state.models import Operation
+from wolkvox_mock.state.models import Operation, Token
 
 if TYPE_CHECKING:
     from wolkvox_mock.fake import WolkvoxFake
@@ -407,10 +407,16 @@ class ApiEndpoint:
 
     def _run_now(self, call: Call) -> Success | None:
         """``_run`` for a call with nothing to wait for; None, before its admission, when it
-        has something (then ``_run`` runs it from the start)."""
+        has something (then ``_run`` runs it from the start). A call that would wait only
+        once admitted (latency, a hold, a fault) and is refused at admission (quota, no free
+        slot) gets its refusal now: a refusal waits for nothing."""
         spec = self._resolve(call)
         self._authenticate(call)
         if not self._runs_at_once(call, spec):
+            if FAULT_HEADER not in call.hot:
+                # Admitted, it would wait; refused, it would not: a refusal is answered now.
+                self._check_quota(call, spec)
+                self._check_room(call)
             return None
         self._admit(call, spec)  # no fault can be picked: none is active, none in a header
         self._check_size(call)
@@ -506,11 +512,7 @@ class ApiEndpoint:
         fake, op = self.fake, call.op
         assert op is not None
         from_header = self._header_effect(call)
-        record = op.tokens[call.token]
-        call.now = fake.clock.now()
-        today = fake.clock.today(op.timezone, call.now)
-        if spec.counts_quota and quota.exhausted(op, record, today):
-            raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
+        record, today = self._check_quota(call, spec)
         limit = fake.settings.concurrency_limit
         if not fake.gate.try_acquire(call.token, limit):
             raise WolkvoxAPIError.from_catalogue("token_busy", limit=limit)
@@ -520,6 +522,25 @@ class ApiEndpoint:
         if spec.counts_quota and not uncounted:
             with fake.lock:
                 quota.count(op, record, today)
+
+    def _check_quota(self, call: Call, spec: OperationSpec) -> tuple[Token, date]:
+        """403 TOKEN LIMIT EXCEEDED when the call would exceed the quota today; else the
+        token's record and the quota's day (the clock is read here, once for the call)."""
+        fake, op = self.fake, call.op
+        assert op is not None
+        record = op.tokens[call.token]
+        call.now = fake.clock.now()
+        today = fake.clock.today(op.timezone, call.now)
+        if spec.counts_quota and quota.exhausted(op, record, today):
+            raise WolkvoxAPIError.from_catalogue("token_limit_exceeded")
+        return record, today
+
+    def _check_room(self, call: Call) -> None:
+        """403 EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS when no slot of the token is free
+        now (nothing is taken: the ASGI way admits the call if one is free by then)."""
+        limit = self.fake.settings.concurrency_limit
+        if self.fake.gate.in_flight(call.token) >= limit:
+            raise WolkvoxAPIError.from_catalogue("token_busy", limit=limit)
 
     def _waits(self, call: Call) -> tuple[float, float] | None:
         """The call's delay and hang, in seconds; None when it has nothing to wait for."""

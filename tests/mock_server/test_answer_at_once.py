@@ -216,11 +216,13 @@ def test_a_body_that_comes_in_a_later_read_takes_the_asgi_way(served: LiveServer
     assert answer.startswith(b"HTTP/1.1 201 ") and ways.at_once == 0
 
 
+@pytest.mark.parametrize("waits", ["token_info", "*"])
 def test_a_call_refused_as_busy_at_once_while_slower_calls_hold_the_slots(
-    served: LiveServer, ways: Ways
+    waits: str, served: LiveServer, ways: Ways
 ) -> None:
+    # "*": add_interaction would wait too if admitted; refused, it waits for nothing.
     fake = served.fake
-    fake.settings.latency = {"token_info": 30.0}  # only that operation waits
+    fake.settings.latency = {waits: 30.0}
     limit = fake.settings.concurrency_limit
     slow = request(target="/api/v2/information.php?api=token_info", method="GET", body=b"")
     sockets = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(limit)]
@@ -231,10 +233,20 @@ def test_a_call_refused_as_busy_at_once_while_slower_calls_hold_the_slots(
         (answer,) = exchange(served, request())
         assert answer.startswith(b"HTTP/1.1 403 ")
         assert b"SIMULTANEOUS" in answer
-        assert ways.at_once == 1
+        assert ways.at_once == 1 and ways.asgi == limit  # the slow ones took the ASGI way
+        assert fake.journal.entries()[-1].status == 403
     finally:
         for sock in sockets:
             sock.close()
+
+
+def test_a_held_tokens_call_over_its_quota_is_refused_at_once(served: LiveServer, ways: Ways) -> None:
+    fake = served.fake
+    fake.hold(TOKEN)
+    fake.operation().tokens[TOKEN].limit = 0  # the token's own cap: used up
+    (answer,) = exchange(served, request())
+    assert answer.startswith(b"HTTP/1.1 403 ") and b"TOKEN LIMIT EXCEEDED" in answer
+    assert ways.at_once == 1 and ways.asgi == 0 and fake.gate.held_count(TOKEN) == 0
 
 
 def test_a_shared_store_never_answers_at_once() -> None:
