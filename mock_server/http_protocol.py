@@ -19,10 +19,20 @@ pin down (docs/reliability.md):
 A later request on a kept-alive connection that llhttp refuses gets uvicorn's 400 directly
 (the bytes of a half-read stream cannot be replayed); so does a head over the bound.
 
-One more thing, for speed: uvicorn writes an answer's status line and headers, then its body,
-in two writes, each a ``send`` system call and a TCP segment of its own. Requests see the
-connection through ``_JoinedWrites``, which holds the head until the body's write (or the
-loop's next turn, whichever comes first) and sends both at once.
+For speed:
+
+- uvicorn writes an answer's status line and headers, then its body, in two writes, each a
+  ``send`` system call and a TCP segment of its own. Requests see the connection through
+  ``_JoinedWrites``, which holds the head until the body's write (or the loop's next turn,
+  whichever comes first) and sends both at once.
+- **Answers at once.** When a request's body completes in the read that completed its head,
+  the app's ``answer_now`` (``WolkvoxApp``) may answer it there: no request cycle, no task, no
+  ASGI messages. The answer is written as uvicorn's ``send`` writes one, with the same access
+  line. When the app declines (the call has something to wait for), or the body is still to
+  come, the request gets the cycle and task uvicorn would have made, and its body so far.
+  Requests with proxy headers or ``Expect: 100-continue``, and requests pipelined behind one
+  in progress, always take uvicorn's way.
+- One keep-alive timer per connection (see ``on_response_complete``).
 """
 
 from __future__ import annotations

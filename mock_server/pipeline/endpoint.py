@@ -29,25 +29,31 @@ slot is released after that, once the answer has been handed to the server.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import QueryParams
 from starlette.types import Receive, Scope, Send
 
 from wolkvox_mock.contracts.catalogue import OperationSpec, load_catalogue
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
-from wolkvox_mock.contracts.protocol import FAULT_HEADER, SERVER_HEADER, TOKEN_HEADER
+from wolkvox_mock.contracts.protocol import FAULT_HEADER, TOKEN_HEADER
 from wolkvox_mock.faults.header import parse_fault_header
 from wolkvox_mock.faults.model import Effect, FaultError
 from wolkvox_mock.faults.transport import damage_json, reset_connection, send_truncated
 from wolkvox_mock.handlers import HANDLERS, HandlerContext, Success, UploadedFile
+from wolkvox_mock.pipeline.call import (
+    Call,
+    Route,
+    coerce_elements,
+    fault_values,
+    hot_headers,
+    query_spec,
+)
 from wolkvox_mock.pipeline.request import (
     coerce_fields,
     missing_token_hint,
@@ -57,7 +63,6 @@ from wolkvox_mock.pipeline.request import (
     server_from,
 )
 from wolkvox_mock.pipeline.response import ClientGone, read_body, render, wait_disconnect
-from wolkvox_mock.settings import Settings
 from wolkvox_mock.state import audit, quota
 from wolkvox_mock.state.journal import RawExchange
 from wolkvox_mock.state.models import Operation, Token
@@ -74,14 +79,6 @@ Deliver = Callable[[int, list[tuple[bytes, bytes]], bytes], None]
 
 # Parsed query strings, shared (QueryParams is immutable); bounded so odd URLs cannot grow it.
 _QUERY_CACHE_SIZE = 256
-# The headers the pipeline reads on every call, read in one pass over the raw list (the first
-# of repeated ones, as Starlette's Headers.get): five scans of Headers cost more than the rest
-# of the request parsing. Other headers (hints, multipart) still go through ``Call.headers``.
-_HOT_HEADERS = {
-    name.encode("latin-1"): name
-    for name in ("host", SERVER_HEADER, TOKEN_HEADER, FAULT_HEADER, "content-type")
-}
-
 #: The checks of the pipeline, in order: (what is checked, catalogue key of the refusal).
 CHECKS: tuple[tuple[str, str], ...] = (
     ("the api exists in this endpoint family", "unknown_api"),
@@ -103,109 +100,6 @@ class _Reset(Exception):
     """A ``transport=reset`` fault: close the connection without answering."""
 
 
-def _hot_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for key, value in raw:
-        name = _HOT_HEADERS.get(key)
-        if name is not None and name not in found:
-            found[name] = value.decode("latin-1")
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Route:
-    """What the pipeline needs of one operation of the catalogue, looked up once per (family,
-    api) instead of on every call: its spec, its own body limit, the journal's path. (Its
-    handler is looked up on every call: HANDLERS is a registry tests may patch.)"""
-
-    spec: OperationSpec
-    own_body_limit: int
-    query_spec: OperationSpec | None
-    path: str
-
-
-@dataclass(slots=True)
-class Call:
-    """One request on its way through the pipeline."""
-
-    method: str
-    family: str
-    api: str
-    #: The request's headers as the server gave them (``headers`` reads them by name).
-    raw_headers: list[tuple[bytes, bytes]]
-    query: QueryParams
-    #: The headers of ``_HOT_HEADERS`` that the request has (lowercase names).
-    hot: dict[str, str] = field(default_factory=dict)
-    route: _Route | None = None
-    raw_query: bytes = b""
-    body: bytes = b""
-    body_too_large: bool = False
-    server: str = ""
-    token: str = ""
-    spec: OperationSpec | None = None
-    op: Operation | None = None
-    admitted: bool = False
-    effect: Effect | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    #: The client's (host, port), as the server gave it.
-    client: Any = None
-    #: The fake's clock, read once at admission and shared by the quota's day, the handler
-    #: and the journal (None until then, and again after the call waited: read anew).
-    now: datetime | None = None
-    _headers: Headers | None = None
-
-    @property
-    def headers(self) -> Headers:
-        """The request's headers by name, built on first use (most calls read only the hot
-        ones, ``hot``)."""
-        if self._headers is None:
-            self._headers = Headers(raw=self.raw_headers)
-        return self._headers
-
-
-def _query_spec(spec: OperationSpec) -> OperationSpec:
-    # Query parameters are validated like body fields (same rules, same 400).
-    return OperationSpec(
-        family=spec.family,
-        api=spec.api,
-        methods=spec.methods,
-        body="none",
-        success=spec.success,
-        fields=spec.query,
-    )
-
-
-def _fault_values(call: Call, effect: Effect, settings: Settings) -> dict[str, object]:
-    """Values for the injected error's placeholders: the fault's, else the call's own."""
-    spec = load_catalogue().error(effect.error or "")
-    limits = {"token_busy": settings.concurrency_limit, "payload_too_large": settings.max_body_bytes}
-    found: dict[str, object] = {"method": call.method}
-    if spec.key in limits:
-        found["limit"] = limits[spec.key]
-    if call.spec is not None:
-        found["allowed"] = ", ".join(call.spec.methods)
-    with suppress(ValueError, UnicodeDecodeError, RecursionError):
-        body = json.loads(call.body or b"null")
-        if isinstance(body, dict):
-            found.update({k: v for k, v in body.items() if isinstance(v, str | int)})
-    found.update(dict(call.query))
-    found.update(effect.values)
-    return {name: found.get(name, "") for name in spec.placeholders}
-
-
-def _coerce_elements(spec: OperationSpec, elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each element of a JSON array body read as the operation's fields (the 400's hint names
-    the element at fault)."""
-    read = []
-    for number, element in enumerate(elements, 1):
-        try:
-            read.append(coerce_fields(spec, element))
-        except WolkvoxAPIError as exc:
-            exc.hint = f"element {number} of the body: {exc.hint}"
-            raise
-    return read
-
-
 class ApiEndpoint:
     """ASGI endpoint for ``/api/v2/{family}.php`` bound to one ``WolkvoxFake``."""
 
@@ -217,18 +111,18 @@ class ApiEndpoint:
         self.catalogue = load_catalogue()
         self._queries: dict[bytes, QueryParams] = {}
         # One entry per implemented operation at most: unknown names are never stored.
-        self._routes: dict[tuple[str, str], _Route] = {}
+        self._routes: dict[tuple[str, str], Route] = {}
 
-    def _route(self, family: str, api: str) -> _Route | None:
+    def _route(self, family: str, api: str) -> Route | None:
         route = self._routes.get((family, api))
         if route is None:
             spec = self.catalogue.operation(family, api)
             if spec is None:
                 return None
-            route = self._routes[(family, api)] = _Route(
+            route = self._routes[(family, api)] = Route(
                 spec=spec,
                 own_body_limit=spec.max_body_bytes or 0,
-                query_spec=_query_spec(spec) if spec.query else None,
+                query_spec=query_spec(spec) if spec.query else None,
                 path=f"/api/v2/{family}.php",
             )
         return route
@@ -250,7 +144,7 @@ class ApiEndpoint:
             api=query.get("api", ""),
             raw_headers=scope["headers"],
             query=query,
-            hot=_hot_headers(scope["headers"]),
+            hot=hot_headers(scope["headers"]),
             raw_query=raw_query,
             client=scope.get("client"),
         )
@@ -579,7 +473,7 @@ class ApiEndpoint:
             raise WolkvoxAPIError.from_catalogue(
                 effect.error,
                 hint=f"injected by wolkvox-mock fault {effect.fault_id}",
-                **_fault_values(call, effect, self.fake.settings),
+                **fault_values(call, effect, self.fake.settings),
             )
 
     def _execute(
@@ -595,7 +489,7 @@ class ApiEndpoint:
         elif spec.body == "json":
             payload = coerce_fields(spec, parse_json_object(call.body, content_type))
         elif spec.body == "json_array":
-            payload = {"records": _coerce_elements(spec, parse_json_array(call.body, content_type))}
+            payload = {"records": coerce_elements(spec, parse_json_array(call.body, content_type))}
         elif fields is not None:  # multipart, parsed by the caller
             payload = coerce_fields(spec, fields)
         if route.query_spec is not None:

@@ -20,7 +20,8 @@ from wolkvox_mock.contracts.catalogue import OperationSpec
 from wolkvox_mock.contracts.errors import WolkvoxAPIError
 from wolkvox_mock.fake import WolkvoxFake
 from wolkvox_mock.handlers import Success, UploadedFile
-from wolkvox_mock.pipeline.endpoint import UNCOUNTED_ERRORS, ApiEndpoint, Call
+from wolkvox_mock.pipeline.call import Call
+from wolkvox_mock.pipeline.endpoint import UNCOUNTED_ERRORS, ApiEndpoint
 
 if TYPE_CHECKING:
     from wolkvox_mock.store.redis_store import RedisStore
