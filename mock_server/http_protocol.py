@@ -228,6 +228,7 @@ class WolkvoxHttpProtocol(HttpToolsProtocol):
         h11.data_received(data)
 
     def on_headers_complete(self) -> None:
+        self._idle_since = None  # a request is in progress (one pipelined behind an answer too)
         # The head's size, counted here once rather than in a callback per header line.
         size, host, forwarded = len(self.url), False, False
         for name, value in self.headers:

@@ -298,6 +298,23 @@ def test_keep_alive_counts_idle_time_from_the_last_answer_not_the_first() -> Non
         sock.close()
 
 
+def test_a_request_pipelined_behind_an_answer_is_not_cut_by_the_keep_alive_timer() -> None:
+    # The first request is answered at once (a 401: no token), which arms the timer; the
+    # second, in the same write, is held past the timeout and must still get its answer.
+    body = json.dumps(VALID_INTERACTION).encode()
+    held = _request(ADD_INTERACTION, f"wolkvox-token: {TOKEN}\r\ncontent-type: application/json\r\n", body)
+    with LiveServer(fuzz_app(), timeout_keep_alive=1) as live:
+        live.fake.hold(TOKEN)
+        sock = socket.create_connection((live.host, live.port), timeout=10)
+        sock.sendall(_request(ADD_INTERACTION) + held)
+        assert read_answer(sock).status == 401
+        assert live.fake.wait_held(1, token=TOKEN, timeout=10)
+        time.sleep(1.5)  # past the keep-alive timeout, while the second request is held
+        live.fake.release(TOKEN)
+        assert read_answer(sock).status == 201
+        sock.close()
+
+
 def test_stop_returns_while_a_request_is_held_and_frees_its_slot() -> None:
     """timeout_graceful_shutdown: uvicorn cancels what is still in flight; the slot is freed."""
     app: WolkvoxApp = fuzz_app()
