@@ -174,9 +174,10 @@ class ApiEndpoint:
 
     def answer_now(self, scope: Scope, family: str, body: bytes, deliver: Deliver) -> bool:
         """Answer a request whose whole body has arrived, without a task or an ASGI exchange,
-        when nothing in it waits: no latency, no hold, no fault, no multipart body. The
-        server's protocol calls it (wolkvox_mock.http_protocol) and ``deliver`` hands the
-        answer to the connection. The same checks, answers and journal entry as ``__call__``.
+        when nothing in it waits (no latency, no hold, no fault, no multipart body) or when it
+        is refused before anything would. The server's protocol calls it
+        (wolkvox_mock.http_protocol) and ``deliver`` hands the answer to the connection. The
+        same checks, answers and journal entry as ``__call__``.
 
         Returns False, having done nothing (no admission, no count, no entry), when the call
         has something to wait for: the server then runs it the ASGI way from the start.
