@@ -17,12 +17,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import bench_state
 from bench.live import WrkRun, run_wrk
+from wolkvox_mock.store.shared import wait_until
 
 __all__ = ["CONFIGS", "StoreResult", "run_store", "store_section"]
 
@@ -51,11 +51,8 @@ def _free_port() -> int:
 
 
 def _wait(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} within {timeout:g} s")
-        time.sleep(0.05)
+    if not wait_until(condition, timeout):  # the store's own poll loop
+        raise RuntimeError(f"{what} within {timeout:g} s")
 
 
 class _Served:

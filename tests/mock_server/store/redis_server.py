@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
+
+from wolkvox_mock.store.shared import wait_until as poll_until
 
 __all__ = ["INSTALL_HINT", "RedisServer", "free_port", "wait_until"]
 
@@ -25,12 +26,9 @@ def free_port() -> int:
 
 def wait_until(condition: object, timeout: float, what: str = "the condition") -> None:
     """Poll ``condition()`` until true; fail after ``timeout`` seconds (never sleep-and-hope:
-    each test waits for what it needs, with a deadline)."""
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout:g} s")
-        time.sleep(0.02)
+    each test waits for what it needs, with a deadline). The store's own poll loop."""
+    if not poll_until(condition, timeout):
+        raise AssertionError(f"{what} did not happen within {timeout:g} s")
 
 
 class RedisServer:
